@@ -1,0 +1,1 @@
+"""The App Home tab: a person's own view of every ritual."""

@@ -1,0 +1,51 @@
+"""Prometheus metrics, one registry per running app so tests and benchmarks do not share counts."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 5.0)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "opsbot_slack_requests_total",
+            "Requests from Slack by kind (command, block_actions, event, ...) and outcome",
+            ["kind", "outcome"],
+            registry=self.registry,
+        )
+        self.ack_seconds = Histogram(
+            "opsbot_ack_seconds",
+            "Time from receiving a Slack request to answering it (the ack)",
+            ["kind"],
+            buckets=ACK_BUCKETS,
+            registry=self.registry,
+        )
+        self.slack_api_calls = Counter(
+            "opsbot_slack_api_calls_total",
+            "Slack Web API calls by method and outcome (ok, error, ratelimited, failed)",
+            ["method", "outcome"],
+            registry=self.registry,
+        )
+        self.slack_api_ratelimited = Counter(
+            "opsbot_slack_api_ratelimited_total",
+            "Slack Web API calls answered 429",
+            ["method"],
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "opsbot_errors_total",
+            "Errors caught by the app's error handler, by exception type",
+            ["where", "error"],
+            registry=self.registry,
+        )
+        self.duplicate_events = Counter(
+            "opsbot_duplicate_events_total",
+            "Slack event deliveries dropped because their event_id was already handled",
+            registry=self.registry,
+        )
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

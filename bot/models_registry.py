@@ -1,0 +1,6 @@
+"""Imports every model module so `Base.metadata` knows all tables (Alembic and tests use it)."""
+
+from bot.db import Base
+from bot.workspace import models as _workspace_models  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""The rituals: one package each, split by role inside (domain, service, blocks, listeners)."""

@@ -1,0 +1,1 @@
+"""`/ops`: help, settings, stats and running rituals on demand."""

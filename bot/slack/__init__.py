@@ -1,0 +1,1 @@
+"""The Slack side shared by every ritual: app factory, client, limits, manifest."""

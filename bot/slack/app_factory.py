@@ -1,0 +1,54 @@
+"""Builds the one Bolt `App`: client, executor, middleware, the error handler and every ritual."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_bolt import App
+
+from bot.config import Settings
+from bot.home import listeners as home_listeners
+from bot.home.service import HomeService
+from bot.metrics import Metrics
+from bot.rituals.ops import listeners as ops_listeners
+from bot.slack.client import MeteredWebClient
+from bot.slack.error_handler import make_error_handler
+from bot.slack.executor import ContextCopyingExecutor
+from bot.slack.middleware import make_event_dedup_middleware, make_workspace_middleware
+from bot.workspace.service import WorkspaceService
+
+
+@dataclass(frozen=True)
+class AppServices:
+    workspaces: WorkspaceService
+    home: HomeService
+
+
+def build_bolt_app(
+    *,
+    settings: Settings,
+    client: MeteredWebClient,
+    metrics: Metrics,
+    services: AppServices,
+    clock: Callable[[], datetime],
+) -> App:
+    executor = ContextCopyingExecutor(
+        max_workers=settings.listener_threads, thread_name_prefix="opsbot-listener"
+    )
+    app = App(
+        name="opsbot",
+        client=client,
+        token=settings.secret(settings.slack_bot_token),
+        signing_secret=settings.secret(settings.slack_signing_secret),
+        listener_executor=executor,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    app.middleware(make_workspace_middleware(services.workspaces, clock))
+    app.middleware(make_event_dedup_middleware(services.workspaces, metrics, clock))
+    app.error(make_error_handler(metrics))
+    ops_listeners.register(app)
+    home_listeners.register(app, services.home, clock)
+    return app

@@ -1,0 +1,47 @@
+"""The Slack Web API client: pointed at `SLACK_API_URL` and counted in `/metrics`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+
+from bot.metrics import Metrics
+
+
+class MeteredWebClient(WebClient):
+    """A `WebClient` that counts every call by method and outcome.
+
+    No retry handler for 429 is installed on purpose: slack_sdk's sleeps on the calling thread,
+    which could be a thread that acknowledges Slack requests. Scheduled posts go through the
+    outbox sender, which honours Retry-After without blocking anyone.
+    """
+
+    def __init__(self, *args: Any, metrics: Metrics, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._metrics = metrics
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+        try:
+            response = super().api_call(api_method, **kwargs)
+        except SlackApiError as error:
+            status = getattr(error.response, "status_code", 0)
+            if status == 429:
+                self._metrics.slack_api_ratelimited.labels(api_method).inc()
+                self._metrics.slack_api_calls.labels(api_method, "ratelimited").inc()
+            else:
+                self._metrics.slack_api_calls.labels(api_method, "error").inc()
+            raise
+        except Exception:
+            self._metrics.slack_api_calls.labels(api_method, "failed").inc()
+            raise
+        self._metrics.slack_api_calls.labels(api_method, "ok").inc()
+        return response
+
+
+def make_client(
+    *, base_url: str, token: str | None, metrics: Metrics, timeout: int = 10
+) -> MeteredWebClient:
+    return MeteredWebClient(base_url=base_url, token=token, timeout=timeout, metrics=metrics)

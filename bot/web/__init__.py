@@ -1,0 +1,1 @@
+"""HTTP serving: the Slack endpoint, health, metrics and webhooks behind a production server."""

@@ -1,0 +1,80 @@
+"""The composition root: the one place that builds engine, client, services and apps.
+
+Nothing is built at import time; the CLI, tests and benchmarks each call `build_container`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask
+from slack_bolt import App
+from sqlalchemy import Engine
+
+from bot.config import Settings
+from bot.db import Sessions, make_engine, make_sessions, utcnow
+from bot.home.service import HomeService
+from bot.metrics import Metrics
+from bot.slack.app_factory import AppServices, build_bolt_app
+from bot.slack.client import MeteredWebClient, make_client
+from bot.slack.directory import SlackUserDirectory
+from bot.web.app import create_web_app
+from bot.web.slack_endpoint import SlackEndpoint
+from bot.workspace.service import WorkspaceService
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: Engine
+    sessions: Sessions
+    metrics: Metrics
+    client: MeteredWebClient
+    services: AppServices
+    bolt: App
+    web: Flask
+    clock: Callable[[], datetime]
+
+    def close(self) -> None:
+        executor = getattr(self.bolt, "_listener_runner", None)
+        if executor is not None:
+            executor.listener_executor.shutdown(wait=False, cancel_futures=True)
+        self.engine.dispose()
+
+
+def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Container:
+    engine = make_engine(settings.database_url)
+    sessions = make_sessions(engine)
+    metrics = Metrics()
+    client = make_client(
+        base_url=settings.slack_api_url,
+        token=settings.secret(settings.slack_bot_token),
+        metrics=metrics,
+    )
+    workspaces = WorkspaceService(sessions=sessions, default_time_zone=settings.default_time_zone)
+    services = AppServices(
+        workspaces=workspaces,
+        home=HomeService(workspaces=workspaces, directory=SlackUserDirectory(client)),
+    )
+    bolt = build_bolt_app(
+        settings=settings, client=client, metrics=metrics, services=services, clock=clock
+    )
+    endpoint = SlackEndpoint(
+        app=bolt,
+        signing_secret=settings.secret(settings.slack_signing_secret) or "",
+        metrics=metrics,
+    )
+    web = create_web_app(endpoint=endpoint, engine=engine, metrics=metrics)
+    return Container(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        metrics=metrics,
+        client=client,
+        services=services,
+        bolt=bolt,
+        web=web,
+        clock=clock,
+    )

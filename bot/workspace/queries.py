@@ -1,0 +1,30 @@
+"""Select-based queries on the shared tables. They never commit: the caller owns the transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.workspace.models import Person, ProcessedEvent, Workspace, WorkspaceSetting
+
+
+def get_workspace(session: Session, team_id: str) -> Workspace | None:
+    return session.get(Workspace, team_id)
+
+
+def get_person(session: Session, team_id: str, user_id: str) -> Person | None:
+    return session.scalars(
+        select(Person).where(Person.team_id == team_id, Person.user_id == user_id)
+    ).one_or_none()
+
+
+def get_setting(session: Session, team_id: str, key: str) -> dict[str, Any] | None:
+    row = session.get(WorkspaceSetting, (team_id, key))
+    return row.value if row else None
+
+
+def delete_processed_events_before(session: Session, cutoff: Any) -> int:
+    result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)

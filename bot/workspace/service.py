@@ -1,0 +1,133 @@
+"""Use cases on workspaces and people: the first thing every request and job touches."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.db import Sessions
+from bot.workspace import queries
+from bot.workspace.models import Person, ProcessedEvent, Role, Workspace, WorkspaceSetting
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    """What opsbot keeps of a Slack `users.info` answer."""
+
+    user_id: str
+    display_name: str
+    time_zone: str
+    is_admin: bool
+
+    @classmethod
+    def from_api(cls, user: dict[str, Any]) -> SlackUser:
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or user.get("real_name") or user.get("name") or ""
+        return cls(
+            user_id=user["id"],
+            display_name=name,
+            time_zone=valid_time_zone(user.get("tz")) or "UTC",
+            is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+        )
+
+
+def valid_time_zone(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+class WorkspaceService:
+    def __init__(self, *, sessions: Sessions, default_time_zone: str) -> None:
+        self._sessions = sessions
+        self._default_time_zone = default_time_zone
+        self._known_teams: set[str] = set()
+        self._known_lock = threading.Lock()
+
+    def ensure_workspace(self, *, team_id: str, now: datetime, name: str = "") -> None:
+        """Creates the workspace row the first time a team is seen (cached afterwards)."""
+        if team_id in self._known_teams:
+            return
+        try:
+            with self._sessions.begin() as session:
+                if queries.get_workspace(session, team_id) is None:
+                    session.add(
+                        Workspace(
+                            team_id=team_id,
+                            name=name,
+                            time_zone=self._default_time_zone,
+                            created_at=now,
+                        )
+                    )
+        except IntegrityError:
+            pass  # another request created it at the same moment
+        with self._known_lock:
+            self._known_teams.add(team_id)
+
+    def mark_event_processed(self, *, team_id: str, event_id: str, now: datetime) -> bool:
+        """Records a Slack event id. Returns False when it was already recorded (a retry)."""
+        try:
+            with self._sessions.begin() as session:
+                session.add(ProcessedEvent(team_id=team_id, event_id=event_id, received_at=now))
+        except IntegrityError:
+            return False
+        return True
+
+    def prune_processed_events(self, *, now: datetime, keep: timedelta = timedelta(days=2)) -> int:
+        """Slack retries for at most about 5 minutes; older ids only take space."""
+        with self._sessions.begin() as session:
+            return queries.delete_processed_events_before(session, now - keep)
+
+    def remember_person(self, *, team_id: str, user: SlackUser, now: datetime) -> None:
+        """Upserts a person with their Slack time zone and admin flag (side effect: one write)."""
+        self.ensure_workspace(team_id=team_id, now=now)
+        with self._sessions.begin() as session:
+            person = queries.get_person(session, team_id, user.user_id)
+            if person is None:
+                person = Person(team_id=team_id, user_id=user.user_id, role=Role.OTHER.value)
+                session.add(person)
+            person.display_name = user.display_name
+            person.time_zone = user.time_zone
+            person.is_admin = person.is_admin or user.is_admin
+            person.updated_at = now
+
+    def is_admin(self, *, team_id: str, user_id: str) -> bool:
+        with self._sessions() as session:
+            person = queries.get_person(session, team_id, user_id)
+            return bool(person and person.is_admin)
+
+    def time_zone(self, *, team_id: str) -> str:
+        with self._sessions() as session:
+            workspace = queries.get_workspace(session, team_id)
+            return workspace.time_zone if workspace else self._default_time_zone
+
+    def get_setting(self, *, team_id: str, key: str) -> dict[str, Any] | None:
+        with self._sessions() as session:
+            return queries.get_setting(session, team_id, key)
+
+    def set_setting(
+        self, *, team_id: str, key: str, value: dict[str, Any], user_id: str, now: datetime
+    ) -> None:
+        self.ensure_workspace(team_id=team_id, now=now)
+        with self._sessions.begin() as session:
+            row = session.get(WorkspaceSetting, (team_id, key))
+            if row is None:
+                session.add(
+                    WorkspaceSetting(
+                        team_id=team_id, key=key, value=value, updated_at=now, updated_by=user_id
+                    )
+                )
+            else:
+                row.value, row.updated_at, row.updated_by = value, now, user_id

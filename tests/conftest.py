@@ -1,0 +1,128 @@
+"""Fixtures: a database per test (SQLite file or a real Postgres), the Web API stand-in, the app.
+
+The backend is chosen with OPSBOT_TEST_DB=sqlite|postgres; for Postgres, OPSBOT_TEST_POSTGRES_URL
+names a server where the tests may create databases (scripts/test starts a throwaway one).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings, load_settings
+from bot.db import Base, make_engine, normalise_url, upgrade_database
+from bot.models_registry import metadata
+from bot.wiring import Container, build_container
+from tests.support.clock import FakeClock
+from tests.support.driver import SlackDriver
+from tests.support.fake_slack import FakeSlackApi
+from tests.support.slack_requests import SlackRequests
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+BOT_TOKEN = "xoxb-test-0000-token"
+BACKEND = os.environ.get("OPSBOT_TEST_DB", "sqlite")
+
+assert metadata is Base.metadata
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND == "postgres":
+        return
+    skip = pytest.mark.skip(reason="needs a real PostgreSQL (OPSBOT_TEST_DB=postgres)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_report_header() -> str:
+    return f"opsbot database backend: {BACKEND}"
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated database per test process; each test gets a fresh copy or truncation."""
+    if BACKEND == "postgres":
+        admin_url = normalise_url(os.environ["OPSBOT_TEST_POSTGRES_URL"])
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        name = f"opsbot_test_{worker}_{uuid.uuid4().hex[:6]}"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        upgrade_database(url)
+        yield url
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        upgrade_database(f"sqlite:///{path}")
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(_migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    if BACKEND == "postgres":
+        _truncate_all(_migrated_template)
+        yield _migrated_template
+        _truncate_all(_migrated_template)
+    else:
+        path = tmp_path / "opsbot.db"
+        shutil.copy(_migrated_template, path)
+        yield f"sqlite:///{path}"
+
+
+def _truncate_all(url: str) -> None:
+    engine = make_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlackApi]:
+    api = FakeSlackApi().start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(database_url: str, fake_slack: FakeSlackApi) -> Settings:
+    return load_settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        database_url=database_url,
+        listener_threads=8,
+    )
+
+
+@pytest.fixture
+def container(settings: Settings, clock: FakeClock) -> Iterator[Container]:
+    built = build_container(settings, clock=clock)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def slack_requests(fake_slack: FakeSlackApi) -> SlackRequests:
+    return SlackRequests(SIGNING_SECRET, response_url=fake_slack.response_url())
+
+
+@pytest.fixture
+def slack(container: Container, slack_requests: SlackRequests) -> SlackDriver:
+    return SlackDriver(container.web, slack_requests)
