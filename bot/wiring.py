@@ -22,6 +22,7 @@ from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
+from bot.workspace.admins import AdminGuard
 from bot.workspace.service import WorkspaceService
 
 
@@ -54,9 +55,11 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         metrics=metrics,
     )
     workspaces = WorkspaceService(sessions=sessions, default_time_zone=settings.default_time_zone)
+    directory = SlackUserDirectory(client)
     services = AppServices(
         workspaces=workspaces,
-        home=HomeService(workspaces=workspaces, directory=SlackUserDirectory(client)),
+        admins=AdminGuard(workspaces=workspaces, directory=directory, clock=clock),
+        home=HomeService(workspaces=workspaces, directory=directory),
     )
     bolt = build_bolt_app(
         settings=settings, client=client, metrics=metrics, services=services, clock=clock

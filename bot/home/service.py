@@ -1,25 +1,55 @@
-"""Assembles a person's App Home and publishes it."""
+"""Assembles a person's App Home from every ritual's section and publishes it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
 
 from bot.home.blocks import build_home_view
 from bot.slack.directory import UserDirectory
 from bot.workspace.service import WorkspaceService
 
 
+class HomeSection(Protocol):
+    """A ritual's part of the App Home ("my open feedback", "my triage assignments", ...)."""
+
+    def home_blocks(
+        self, *, team_id: str, user_id: str, is_admin: bool, now: datetime
+    ) -> list[Block]: ...
+
+
 class HomeService:
-    def __init__(self, *, workspaces: WorkspaceService, directory: UserDirectory) -> None:
+    def __init__(
+        self,
+        *,
+        workspaces: WorkspaceService,
+        directory: UserDirectory,
+        sections: Sequence[HomeSection] = (),
+    ) -> None:
         self._workspaces = workspaces
         self._directory = directory
+        self._sections = list(sections)
+
+    def add_section(self, section: HomeSection) -> None:
+        self._sections.append(section)
 
     def publish_home(self, *, client: WebClient, team_id: str, user_id: str, now: datetime) -> None:
         """Refreshes the person's record from Slack (time zone, admin) and publishes their Home."""
         user = self._directory.lookup(team_id=team_id, user_id=user_id)
         self._workspaces.remember_person(team_id=team_id, user=user, now=now)
         is_admin = self._workspaces.is_admin(team_id=team_id, user_id=user_id)
-        view = build_home_view(display_name=user.display_name, is_admin=is_admin)
+        sections = [
+            blocks
+            for section in self._sections
+            if (
+                blocks := section.home_blocks(
+                    team_id=team_id, user_id=user_id, is_admin=is_admin, now=now
+                )
+            )
+        ]
+        view = build_home_view(display_name=user.display_name, is_admin=is_admin, sections=sections)
         client.views_publish(user_id=user_id, view=view.to_dict())

@@ -18,12 +18,16 @@ from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
 from bot.slack.executor import ContextCopyingExecutor
 from bot.slack.middleware import make_event_dedup_middleware, make_workspace_middleware
+from bot.workspace.admins import AdminGuard
 from bot.workspace.service import WorkspaceService
 
 
 @dataclass(frozen=True)
 class AppServices:
+    """Every service the listeners call; each ritual adds its own field here."""
+
     workspaces: WorkspaceService
+    admins: AdminGuard
     home: HomeService
 
 

@@ -16,9 +16,7 @@ T = TypeVar("T")
 
 
 class ContextCopyingExecutor(ThreadPoolExecutor):
-    def submit(
-        self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
-    ) -> Future[T]:
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         context = contextvars.copy_context()
         call: Callable[..., Any] = context.run
         return super().submit(call, fn, *args, **kwargs)
