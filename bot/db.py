@@ -113,8 +113,9 @@ def alembic_config(url: str) -> Any:
     return config
 
 
-def upgrade_database(url: str, revision: str = "head") -> None:
-    """Apply pending Alembic revisions (idempotent)."""
+def upgrade_database(url: str, revision: str = "heads") -> None:
+    """Apply pending Alembic revisions (idempotent). Rituals may add parallel branches off
+    0001, so the target is every head."""
     from alembic import command
 
     if make_url(normalise_url(url)).get_backend_name() == "sqlite":
