@@ -17,7 +17,11 @@ from bot.rituals.ops import listeners as ops_listeners
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
 from bot.slack.executor import ContextCopyingExecutor
-from bot.slack.middleware import make_event_dedup_middleware, make_workspace_middleware
+from bot.slack.middleware import (
+    make_client_middleware,
+    make_event_dedup_middleware,
+    make_workspace_middleware,
+)
 from bot.workspace.admins import AdminGuard
 from bot.workspace.service import WorkspaceService
 
@@ -45,11 +49,11 @@ def build_bolt_app(
     app = App(
         name="opsbot",
         client=client,
-        token=settings.secret(settings.slack_bot_token),
         signing_secret=settings.secret(settings.slack_signing_secret),
         listener_executor=executor,
         logger=logging.getLogger("bot.slack.bolt"),
     )
+    app.middleware(make_client_middleware(client))
     app.middleware(make_workspace_middleware(services.workspaces, clock))
     app.middleware(make_event_dedup_middleware(services.workspaces, metrics, clock))
     app.error(make_error_handler(metrics))

@@ -23,6 +23,14 @@ class MeteredWebClient(WebClient):
         super().__init__(*args, **kwargs)
         self._metrics = metrics
 
+    def for_token(self, token: str | None) -> MeteredWebClient:
+        """This client when the token is ours, else a sibling for that token (multi-workspace)."""
+        if token is None or token == self.token:
+            return self
+        return MeteredWebClient(
+            base_url=self.base_url, token=token, timeout=self.timeout, metrics=self._metrics
+        )
+
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         try:
             response = super().api_call(api_method, **kwargs)

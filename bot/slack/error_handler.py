@@ -59,7 +59,8 @@ def make_error_handler(metrics: Metrics) -> Callable[..., BoltResponse | None]:
         else:
             logger.error("unexpected error on %s", kind, exc_info=error)
         text = message_for(error)
-        acked = response is not None and response.status < 500
+        # Bolt passes the pending 500 when nothing was acked yet, and None once a listener acked.
+        acked = response is None or response.status < 500
         if not acked:
             early = _early_answer(kind, text)
             if early is not None:

@@ -10,11 +10,27 @@ from slack_bolt import BoltContext, BoltResponse
 
 from bot.logs import team_id_var
 from bot.metrics import Metrics
+from bot.slack.client import MeteredWebClient
 from bot.workspace.service import WorkspaceService
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], Any]
+
+
+def make_client_middleware(client: MeteredWebClient) -> Callable[..., BoltResponse | None]:
+    """Gives listeners the metered client instead of the plain one Bolt builds per request.
+
+    Bolt creates a new `WebClient` for every request, which would bypass the API call metrics.
+    Calls never mutate the client, so sharing it between threads is safe.
+    """
+
+    def use_metered_client(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002
+        context["client"] = client.for_token(context.bot_token or context.get("token"))
+        next()
+        return None
+
+    return use_metered_client
 
 
 def make_workspace_middleware(

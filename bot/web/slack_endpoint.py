@@ -47,7 +47,10 @@ class SlackEndpoint:
         request_id_var.set(uuid.uuid4().hex[:12])
         timestamp = headers.get("x-slack-request-timestamp", "")
         signature = headers.get("x-slack-signature", "")
-        if not self._verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
+        signed = timestamp.isdigit() and signature.startswith("v0=")
+        if not signed or not self._verifier.is_valid(
+            body=body, timestamp=timestamp, signature=signature
+        ):
             self._metrics.requests.labels("unknown", "rejected").inc()
             logger.warning("rejected a request with a missing, wrong or expired signature")
             return _error(401, "invalid or expired signature")

@@ -87,7 +87,9 @@ class FakeSlackApi:
         self._server.daemon_threads = True
         port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{port}/"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -162,11 +164,14 @@ class FakeSlackApi:
         with self._cond:
             return [c for c in self.calls if c.method == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:
+    def wait_for(
+        self, method: str, count: int = 1, timeout: float = 5.0, *, include_failed: bool = False
+    ) -> list[RecordedCall]:
+        """Waits for `count` successful calls (or any attempts, with include_failed)."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                found = [c for c in self.calls if c.method == method and c.ok]
+                found = [c for c in self.calls if c.method == method and (c.ok or include_failed)]
                 if len(found) >= count:
                     return found
                 remaining = deadline - time.monotonic()
