@@ -1,4 +1,4 @@
-"""Nothing doubled on Slack retries; failures become polite answers; health and metrics tell the truth."""
+"""Nothing doubled on Slack retries; failures get polite answers; health and metrics are true."""
 
 from __future__ import annotations
 

@@ -25,10 +25,10 @@ def make_client_middleware(client: MeteredWebClient) -> Callable[..., BoltRespon
     Calls never mutate the client, so sharing it between threads is safe.
     """
 
-    def use_metered_client(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002
+    def use_metered_client(context: BoltContext, next: Callable[[], None]) -> None:
         context["client"] = client.for_token(context.bot_token or context.get("token"))
         next()
-        return None
+        return
 
     return use_metered_client
 
