@@ -1,0 +1,163 @@
+"""Settings fail fast and stay secret; the CLI does what the README says."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import create_engine, inspect
+
+from bot.config import ConfigurationError, SlackMode, load_settings
+from bot.logs import ContextFilter, request_id_var, scrub
+from bot.slack.executor import ContextCopyingExecutor
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _run_opsbot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPSBOT_"))}
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**clean, "PYTHONPATH": str(REPO), **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_serve_without_credentials_exits_at_once_naming_the_variable(tmp_path: Path) -> None:
+    result = _run_opsbot("serve", env={}, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "opsbot: SLACK_SIGNING_SECRET is not set: copy the Signing Secret from the app's "
+        "'Basic Information' page."
+    ]
+    assert not (tmp_path / "opsbot.db").exists()
+
+
+def test_serve_with_a_placeholder_token_names_the_token(tmp_path: Path) -> None:
+    result = _run_opsbot(
+        "serve",
+        env={"SLACK_SIGNING_SECRET": "abc123", "SLACK_BOT_TOKEN": "xoxb-your-token"},
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN is not set" in result.stderr
+    assert "OAuth & Permissions" in result.stderr
+
+
+def test_settings_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_SIGNING_SECRET=s3cret\nSLACK_BOT_TOKEN=xoxb-1-2\n")
+
+    settings = load_settings(_env_file=tmp_path / ".env")
+    settings.require_slack_credentials(SlackMode.HTTP)
+
+    assert settings.secret(settings.slack_bot_token) == "xoxb-1-2"
+
+
+def test_a_token_with_the_wrong_prefix_is_refused() -> None:
+    settings = load_settings(
+        _env_file=None, slack_signing_secret="abc", slack_bot_token="xoxp-user-token"
+    )
+
+    with pytest.raises(ConfigurationError, match="should start with 'xoxb-'"):
+        settings.require_slack_credentials(SlackMode.HTTP)
+
+
+def test_socket_mode_needs_the_app_token() -> None:
+    settings = load_settings(_env_file=None, slack_signing_secret="abc", slack_bot_token="xoxb-1")
+
+    with pytest.raises(ConfigurationError, match="SLACK_APP_TOKEN is not set"):
+        settings.require_slack_credentials(SlackMode.SOCKET)
+
+
+def test_secrets_are_masked_in_repr() -> None:
+    settings = load_settings(
+        _env_file=None,
+        slack_signing_secret="signing-secret-value",
+        slack_bot_token="xoxb-secret-token",
+        slack_client_secret="client-secret-value",
+    )
+
+    shown = repr(settings) + str(settings)
+
+    for secret in ("signing-secret-value", "xoxb-secret-token", "client-secret-value"):
+        assert secret not in shown
+
+
+def test_environment_overrides_the_toml_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "4123")
+
+    settings = load_settings(_env_file=None)
+
+    assert settings.port == 4123
+    assert settings.listener_threads == 32
+    assert "Reporting" in settings.product_areas
+
+
+def test_api_url_always_ends_with_a_slash() -> None:
+    assert (
+        load_settings(_env_file=None, slack_api_url="http://x/api").slack_api_url == "http://x/api/"
+    )
+
+
+def test_tokens_and_secrets_are_scrubbed_from_log_messages() -> None:
+    line = "POST token=xoxb-123-abc Authorization: Bearer xoxp-9 refresh_token=r1 code=abc xapp-1-x"
+
+    cleaned = scrub(line)
+
+    for secret in ("xoxb-123-abc", "xoxp-9", "r1", "abc", "xapp-1-x"):
+        assert secret not in cleaned.split()
+
+
+def test_log_records_carry_the_request_id_into_listener_threads() -> None:
+    seen: list[str] = []
+
+    def listener() -> None:
+        record = logging.LogRecord("x", logging.INFO, __file__, 1, "hi", None, None)
+        ContextFilter().filter(record)
+        seen.append(record.request_id)  # type: ignore[attr-defined]
+
+    request_id_var.set("req-42")
+    with ContextCopyingExecutor(max_workers=2) as executor:
+        executor.submit(listener).result()
+
+    assert seen == ["req-42"]
+
+
+def test_db_upgrade_creates_the_schema_and_is_idempotent(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+
+    first = _run_opsbot("db", "upgrade", env={"DATABASE_URL": url}, cwd=tmp_path)
+    second = _run_opsbot("db", "upgrade", env={"DATABASE_URL": url}, cwd=tmp_path)
+
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    tables = set(inspect(create_engine(url)).get_table_names())
+    assert {"workspaces", "people", "workspace_settings", "processed_events"} <= tables
+
+
+def test_manifest_command_prints_yaml_with_the_given_url(tmp_path: Path) -> None:
+    result = _run_opsbot("manifest", "--url", "https://bot.acme.io/", env={}, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    manifest = yaml.safe_load(result.stdout)
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == (
+        "https://bot.acme.io/slack/events"
+    )
+
+
+def test_no_command_prints_help_and_fails(tmp_path: Path) -> None:
+    result = _run_opsbot(env={}, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "serve" in result.stdout
