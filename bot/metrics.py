@@ -47,5 +47,23 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.feedback_captured = Counter(
+            "opsbot_feedback_captured_total",
+            "Feedback items stored, by source (call, support, slack, ...)",
+            ["source"],
+            registry=self.registry,
+        )
+        self.feedback_merged = Counter(
+            "opsbot_feedback_merged_total",
+            "Feedback items merged into another (duplicates avoided)",
+            registry=self.registry,
+        )
+        self.feedback_status_changes = Counter(
+            "opsbot_feedback_status_changes_total",
+            "Feedback status changes, by new status",
+            ["status"],
+            registry=self.registry,
+        )
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

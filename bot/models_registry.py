@@ -1,6 +1,7 @@
 """Imports every model module so `Base.metadata` knows all tables (Alembic and tests use it)."""
 
 from bot.db import Base
+from bot.rituals.feedback import models as _feedback_models  # noqa: F401
 from bot.workspace import models as _workspace_models  # noqa: F401
 
 metadata = Base.metadata

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.db import Sessions, make_engine, make_sessions, utcnow
 from bot.home.service import HomeService
 from bot.metrics import Metrics
+from bot.rituals.feedback.service import FeedbackService
 from bot.slack.app_factory import AppServices, build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
@@ -60,6 +61,13 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         workspaces=workspaces,
         admins=AdminGuard(workspaces=workspaces, directory=directory, clock=clock),
         home=HomeService(workspaces=workspaces, directory=directory),
+        feedback=FeedbackService(
+            sessions=sessions,
+            workspaces=workspaces,
+            metrics=metrics,
+            default_areas=settings.product_areas,
+            default_capture_emoji=settings.feedback_capture_emoji,
+        ),
     )
     bolt = build_bolt_app(
         settings=settings, client=client, metrics=metrics, services=services, clock=clock

@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.home import listeners as home_listeners
 from bot.home.service import HomeService
 from bot.metrics import Metrics
+from bot.rituals.feedback.service import FeedbackService
 from bot.rituals.ops import listeners as ops_listeners
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
@@ -33,6 +34,7 @@ class AppServices:
     workspaces: WorkspaceService
     admins: AdminGuard
     home: HomeService
+    feedback: FeedbackService
 
 
 def build_bolt_app(

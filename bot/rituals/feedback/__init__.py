@@ -1,0 +1,1 @@
+"""Feedback ritual: capture what customers say, de-duplicate it, roll it up weekly."""
