@@ -47,6 +47,20 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.deliveries = Counter(
+            "opsbot_deliveries_total",
+            "Outbox delivery attempts by ritual and outcome (sent, failed, retried, ratelimited)",
+            ["ritual", "outcome"],
+            registry=self.registry,
+        )
+        self.scheduler_lateness = Histogram(
+            "opsbot_scheduler_lateness_seconds",
+            "How late a scheduled ritual job started after its planned time",
+            ["ritual"],
+            buckets=(0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0, 60.0, 300.0, 3600.0),
+            registry=self.registry,
+        )
+
         self.feedback_captured = Counter(
             "opsbot_feedback_captured_total",
             "Feedback items stored, by source (call, support, slack, ...)",

@@ -17,7 +17,14 @@ from bot.config import Settings
 from bot.db import Sessions, make_engine, make_sessions, utcnow
 from bot.home.service import HomeService
 from bot.metrics import Metrics
+from bot.outbox.sender import OutboxSender
+from bot.outbox.service import Outbox
 from bot.rituals.feedback.service import FeedbackService
+from bot.scheduling.channels import SlackChannelChecker
+from bot.scheduling.leader import leader_lock_for
+from bot.scheduling.registry import RitualRegistry, after_delivery_hook
+from bot.scheduling.scheduler import RitualScheduler
+from bot.scheduling.service import RitualEngine, ScheduleService
 from bot.slack.app_factory import AppServices, build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
@@ -38,6 +45,21 @@ class Container:
     bolt: App
     web: Flask
     clock: Callable[[], datetime]
+    outbox: Outbox
+    registry: RitualRegistry
+    schedules: ScheduleService
+    engine_rituals: RitualEngine
+    sender: OutboxSender
+
+    def build_scheduler(self) -> RitualScheduler:
+        """The scheduler role (`opsbot serve` in-process, or `opsbot scheduler`)."""
+        return RitualScheduler(
+            engine=self.engine_rituals,
+            schedules=self.schedules,
+            sender=self.sender,
+            lock=leader_lock_for(self.settings.database_url),
+            clock=self.clock,
+        )
 
     def close(self) -> None:
         executor = getattr(self.bolt, "_listener_runner", None)
@@ -57,7 +79,27 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
     )
     workspaces = WorkspaceService(sessions=sessions, default_time_zone=settings.default_time_zone)
     directory = SlackUserDirectory(client)
+    outbox = Outbox(sessions=sessions)
+    registry = RitualRegistry()
+    sender = OutboxSender(
+        sessions=sessions,
+        client=client,
+        metrics=metrics,
+        clock=clock,
+        on_delivered=after_delivery_hook(registry, clock),
+    )
+    schedules = ScheduleService(sessions=sessions, channels=SlackChannelChecker(client))
+    engine_rituals = RitualEngine(
+        sessions=sessions,
+        outbox=outbox,
+        registry=registry,
+        schedules=schedules,
+        metrics=metrics,
+        on_enqueued=sender.wake,
+    )
     services = AppServices(
+        rituals=engine_rituals,
+        schedules=schedules,
         workspaces=workspaces,
         admins=AdminGuard(workspaces=workspaces, directory=directory, clock=clock),
         home=HomeService(workspaces=workspaces, directory=directory),
@@ -88,4 +130,9 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         bolt=bolt,
         web=web,
         clock=clock,
+        outbox=outbox,
+        registry=registry,
+        schedules=schedules,
+        engine_rituals=engine_rituals,
+        sender=sender,
     )

@@ -15,6 +15,7 @@ from bot.home.service import HomeService
 from bot.metrics import Metrics
 from bot.rituals.feedback.service import FeedbackService
 from bot.rituals.ops import listeners as ops_listeners
+from bot.scheduling.service import RitualEngine, ScheduleService
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
 from bot.slack.executor import ContextCopyingExecutor
@@ -34,6 +35,8 @@ class AppServices:
     workspaces: WorkspaceService
     admins: AdminGuard
     home: HomeService
+    rituals: RitualEngine
+    schedules: ScheduleService
     feedback: FeedbackService
 
 
@@ -54,6 +57,9 @@ def build_bolt_app(
         signing_secret=settings.secret(settings.slack_signing_secret),
         listener_executor=executor,
         logger=logging.getLogger("bot.slack.bolt"),
+        # bot/web/slack_endpoint.py verifies every HTTP request before Bolt sees it (401 before
+        # any parsing); Socket Mode needs no signature. Verifying twice only costs ack latency.
+        request_verification_enabled=False,
     )
     app.middleware(make_client_middleware(client))
     app.middleware(make_workspace_middleware(services.workspaces, clock))

@@ -267,6 +267,7 @@ class FakeSlackApi:
                 "text": params.get("text"),
                 "blocks": params.get("blocks"),
                 "thread_ts": params.get("thread_ts"),
+                "metadata": params.get("metadata"),
             }
             self.messages[(str(channel), ts)] = message
             return {"ok": True, "channel": channel, "ts": ts, "message": message}
@@ -300,6 +301,10 @@ class FakeSlackApi:
         if method == "chat.getPermalink":
             ts = str(params.get("message_ts", "")).replace(".", "")
             return {"ok": True, "permalink": f"https://acme.slack.com/archives/{channel}/p{ts}"}
+        if method == "conversations.history" and not params.get("latest"):
+            recent = [m for (posted_in, _), m in self.messages.items() if posted_in == str(channel)]
+            limit = int(params.get("limit") or 100)
+            return {"ok": True, "messages": list(reversed(recent))[:limit]}
         if method == "conversations.history":
             latest = params.get("latest")
             found = self.messages.get((str(channel), str(latest)))

@@ -1,0 +1,1 @@
+"""The durable delivery outbox: every scheduled post is a row before it is a Slack message."""

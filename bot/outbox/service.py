@@ -1,0 +1,98 @@
+"""The outbox: rituals enqueue posts inside their own unit of work; the sender delivers them.
+
+A delivery row exists before anything is sent, keyed by (team, ritual, period, channel, part)
+with a unique constraint, so enqueueing the same run twice (a re-fired job, a retry, a second
+scheduler) creates nothing new and nothing is posted twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.db import Sessions
+from bot.outbox import queries
+from bot.outbox.domain import DeliveryState, OutgoingPost
+from bot.outbox.models import Delivery
+from bot.slack.limits import MESSAGE_BLOCKS, MESSAGE_TEXT, clip
+
+logger = logging.getLogger(__name__)
+
+
+class Outbox:
+    def __init__(self, *, sessions: Sessions) -> None:
+        self._sessions = sessions
+
+    def enqueue(
+        self,
+        session: Session,
+        *,
+        team_id: str,
+        ritual: str,
+        period: str,
+        channel_id: str,
+        posts: Sequence[OutgoingPost],
+        now: datetime,
+    ) -> int:
+        """Adds delivery rows in the caller's transaction; returns how many were new.
+
+        An existing key is never re-created or changed (INSERT ... ON CONFLICT DO NOTHING), so
+        two processes enqueueing the same run at once still make one row each.
+        """
+        if not posts:
+            return 0
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        created = 0
+        for post in posts:
+            values = {
+                "team_id": team_id,
+                "ritual": str(ritual),
+                "period": period,
+                "channel_id": channel_id,
+                "part": post.part,
+                "reply_to_part": post.reply_to_part,
+                "text": clip(post.text, MESSAGE_TEXT),
+                "blocks": list(post.blocks)[:MESSAGE_BLOCKS],
+                "state": DeliveryState.PENDING.value,
+                "attempts": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            statement = insert(Delivery).values(**values).on_conflict_do_nothing()
+            result = session.execute(statement)
+            created += int(getattr(result, "rowcount", 0) or 0)
+        return created
+
+    def sent_message(
+        self, *, team_id: str, ritual: str, period: str, channel_id: str, part: str
+    ) -> str | None:
+        """The Slack `ts` of a sent post, or None while it is pending (or failed)."""
+        with self._sessions.begin() as session:
+            return queries.sent_ts(
+                session,
+                team_id=team_id,
+                ritual=str(ritual),
+                period=period,
+                channel_id=channel_id,
+                part=part,
+            )
+
+    def deliveries(
+        self, *, team_id: str, ritual: str | None = None, period: str | None = None
+    ) -> list[Delivery]:
+        """Delivery rows of a workspace (for `/ops`, the CLI and tests), oldest first."""
+        from sqlalchemy import select
+
+        with self._sessions.begin() as session:
+            query = select(Delivery).where(Delivery.team_id == team_id)
+            if ritual is not None:
+                query = query.where(Delivery.ritual == str(ritual))
+            if period is not None:
+                query = query.where(Delivery.period == period)
+            return list(session.scalars(query.order_by(Delivery.id)))

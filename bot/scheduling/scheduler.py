@@ -1,0 +1,194 @@
+"""The one active APScheduler: ritual jobs per schedule, kept in sync with the database.
+
+- Job ids are explicit (`ritual:<team>:<schedule id>`), added with `replace_existing=True`,
+  each with the schedule's own IANA time zone (the scheduler itself runs in UTC, never the
+  host's zone).
+- Changes made from Slack are picked up by a sync job every `sync_seconds`, no restart needed.
+- Misfire policy: `coalesce=True`, `max_instances=1`, `misfire_grace_time` = the engine's grace
+  window; at start-up a firing missed while no scheduler ran is caught up if it was planned
+  within the grace window, otherwise skipped with a log line. Every run is idempotent on its
+  period (the outbox key), so a late, repeated or doubled firing never posts twice.
+- The outbox sender runs on its own thread next to the scheduler (never on a Bolt thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.outbox.sender import OutboxSender
+from bot.scheduling.leader import LeaderLock, SchedulerAlreadyRunning
+from bot.scheduling.service import RitualEngine, ScheduleService, ScheduleView
+
+logger = logging.getLogger(__name__)
+
+SYNC_JOB_ID = "opsbot:sync-schedules"
+
+
+def job_id(schedule: ScheduleView) -> str:
+    return f"ritual:{schedule.team_id}:{schedule.id}"
+
+
+class RitualScheduler:
+    def __init__(
+        self,
+        *,
+        engine: RitualEngine,
+        schedules: ScheduleService,
+        sender: OutboxSender,
+        lock: LeaderLock,
+        clock: Callable[[], datetime],
+        sync_seconds: float = 15.0,
+        standby_poll_seconds: float = 5.0,
+    ) -> None:
+        self._engine = engine
+        self._schedules = schedules
+        self._sender = sender
+        self._lock = lock
+        self._clock = clock
+        self._sync_seconds = sync_seconds
+        self._standby_poll = standby_poll_seconds
+        self._scheduler: BackgroundScheduler | None = None
+        self._fingerprints: dict[str, tuple[object, ...]] = {}
+        self._sender_stop = threading.Event()
+        self._sender_thread: threading.Thread | None = None
+        self.is_leader = False
+
+    # ---- lifecycle --------------------------------------------------------------------------
+    def run(self, stop: threading.Event) -> None:
+        """Blocks until `stop`: leads when it holds the lock, otherwise waits as a standby.
+
+        Raises `SchedulerAlreadyRunning` where standbys are not supported (SQLite)."""
+        try:
+            while not stop.is_set():
+                if not self.is_leader:
+                    if self._lock.try_acquire():
+                        self._lead()
+                    elif not self._lock.waits_for_leader:
+                        raise SchedulerAlreadyRunning(
+                            "another opsbot scheduler is already running against this "
+                            "database; with SQLite only one may run (stop it, or run "
+                            "`opsbot serve --no-scheduler` next to it)"
+                        )
+                    else:
+                        logger.info("standing by: another scheduler holds the lock")
+                elif not self._lock.still_held():
+                    logger.warning("scheduler lock lost; stepping down to standby")
+                    self._step_down()
+                stop.wait(self._standby_poll)
+        finally:
+            self._step_down()
+            self._lock.release()
+
+    def start_in_background(self) -> threading.Event:
+        """For `opsbot serve`: the scheduler loop on a daemon thread; set the event to stop.
+        Refuses at once (raises) when another scheduler holds a SQLite database."""
+        stop = threading.Event()
+        if not self._lock.try_acquire():
+            if not self._lock.waits_for_leader:
+                raise SchedulerAlreadyRunning(
+                    "another opsbot scheduler is already running against this database; "
+                    "start this one with --no-scheduler"
+                )
+        else:
+            self._lead()
+        threading.Thread(
+            target=self.run, args=(stop,), name="opsbot-scheduler", daemon=True
+        ).start()
+        return stop
+
+    def _lead(self) -> None:
+        logger.info("this process is now the active scheduler")
+        self.is_leader = True
+        scheduler = BackgroundScheduler(
+            timezone=UTC,
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": int(self._engine.grace.total_seconds()),
+            },
+        )
+        self._scheduler = scheduler
+        scheduler.start()
+        self._sender_stop = threading.Event()
+        self._sender_thread = threading.Thread(
+            target=self._sender.run_forever,
+            args=(self._sender_stop,),
+            name="opsbot-outbox-sender",
+            daemon=True,
+        )
+        self._sender_thread.start()
+        self.sync()
+        self.catch_up()
+        scheduler.add_job(
+            self.sync,
+            "interval",
+            seconds=self._sync_seconds,
+            id=SYNC_JOB_ID,
+            replace_existing=True,
+        )
+
+    def _step_down(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        self._sender_stop.set()
+        if self._sender_thread is not None:
+            self._sender_thread.join(timeout=30)
+            self._sender_thread = None
+        self._fingerprints.clear()
+        self.is_leader = False
+
+    # ---- jobs -------------------------------------------------------------------------------
+    def sync(self) -> None:
+        """Adds, replaces and removes ritual jobs so they match the stored schedules."""
+        scheduler = self._scheduler
+        if scheduler is None:
+            return
+        wanted = {job_id(s): s for s in self._schedules.all_schedules() if s.enabled}
+        for known in list(self._fingerprints):
+            if known not in wanted:
+                scheduler.remove_job(known)
+                del self._fingerprints[known]
+        for ident, schedule in wanted.items():
+            fingerprint = (schedule.updated_at, schedule.time_zone, schedule.rule)
+            if self._fingerprints.get(ident) == fingerprint:
+                continue
+            scheduler.add_job(
+                self._fire,
+                trigger=schedule.rule.trigger(ZoneInfo(schedule.time_zone)),
+                id=ident,
+                name=f"{schedule.ritual} for {schedule.team_id}",
+                args=(schedule.team_id, schedule.id),
+                replace_existing=True,
+            )
+            self._fingerprints[ident] = fingerprint
+
+    def catch_up(self) -> None:
+        """Runs firings missed while no scheduler ran, if still within the grace window."""
+        now = self._clock()
+        for schedule in self._schedules.all_schedules():
+            if schedule.enabled:
+                self._run(schedule.team_id, schedule.id, now)
+
+    def next_run_times(self) -> dict[str, datetime | None]:
+        scheduler = self._scheduler
+        if scheduler is None:
+            return {}
+        return {job.id: job.next_run_time for job in scheduler.get_jobs()}
+
+    def _fire(self, team_id: str, schedule_id: int) -> None:
+        self._run(team_id, schedule_id, self._clock())
+
+    def _run(self, team_id: str, schedule_id: int, now: datetime) -> None:
+        try:
+            self._engine.run_scheduled(team_id=team_id, schedule_id=schedule_id, now=now)
+        except Exception:
+            # One workspace's failing ritual must not stop the others' jobs; the next firing
+            # (or a run-now) tries again, and the outbox keeps it from posting twice.
+            logger.exception("scheduled run failed: team=%s schedule=%s", team_id, schedule_id)

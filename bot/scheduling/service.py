@@ -1,0 +1,321 @@
+"""Use cases: saving schedules (validated) and running a ritual into the outbox.
+
+`RitualEngine.run_ritual` is what a scheduled job, `/ops run` and `opsbot ritual run` all call:
+it composes and enqueues the posts of every channel not yet done for the period, in one unit of
+work per channel, then wakes the sender. Running it twice for one period creates nothing new.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.db import Sessions
+from bot.metrics import Metrics
+from bot.outbox import queries as outbox_queries
+from bot.outbox.service import Outbox
+from bot.scheduling.domain import (
+    DEFAULT_GRACE,
+    ScheduleInputError,
+    ScheduleRule,
+    latest_fire,
+    next_fire,
+    parse_time_zone,
+    run_now_period,
+)
+from bot.scheduling.models import RitualSchedule
+from bot.scheduling.registry import RitualRegistry
+from bot.workspace import queries as workspace_queries
+from bot.workspace.models import Workspace
+
+logger = logging.getLogger(__name__)
+
+
+class ChannelChecker(Protocol):
+    def problem_with(self, channel_id: str) -> str | None:
+        """Why the bot cannot post in this channel, or None when it can."""
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    id: int
+    team_id: str
+    ritual: str
+    key: str
+    channel_ids: list[str]
+    rule: ScheduleRule
+    time_zone: str
+    enabled: bool
+    options: dict[str, Any]
+    updated_at: datetime
+
+    def next_run(self, now: datetime) -> datetime | None:
+        """The next firing, in the schedule's local time (None when paused)."""
+        if not self.enabled:
+            return None
+        fired = next_fire(self.rule.trigger(ZoneInfo(self.time_zone)), now)
+        return fired.astimezone(ZoneInfo(self.time_zone)) if fired else None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    team_id: str
+    ritual: str
+    period: str
+    enqueued: dict[str, int] = field(default_factory=dict)  # channel -> new rows
+    skipped: list[str] = field(default_factory=list)  # channels already done for the period
+
+    @property
+    def posts(self) -> int:
+        return sum(self.enqueued.values())
+
+
+class ScheduleService:
+    def __init__(self, *, sessions: Sessions, channels: ChannelChecker) -> None:
+        self._sessions = sessions
+        self._channels = channels
+
+    def save(
+        self,
+        *,
+        team_id: str,
+        ritual: str,
+        channel_ids: Sequence[str],
+        rule: ScheduleRule,
+        now: datetime,
+        time_zone: str | None = None,
+        enabled: bool = True,
+        options: dict[str, Any] | None = None,
+        key: str = "default",
+        user_id: str = "",
+    ) -> ScheduleView:
+        """Creates or replaces a schedule; raises `ScheduleInputError` (nothing saved) on bad
+        input. The scheduler picks the change up at its next sync, without a restart."""
+        errors: dict[str, str] = {}
+        if time_zone:
+            try:
+                parse_time_zone(time_zone)
+            except ValueError as error:
+                errors["time_zone"] = str(error)
+        if not channel_ids:
+            errors["channels"] = "Pick at least one channel."
+        problems = [
+            f"<#{channel}>: {problem}"
+            for channel in channel_ids
+            if (problem := self._channels.problem_with(channel))
+        ]
+        if problems:
+            errors["channels"] = "; ".join(problems)[:2000]
+        if errors:
+            raise ScheduleInputError(errors)
+        with self._sessions.begin() as session:
+            row = session.scalars(
+                select(RitualSchedule).where(
+                    RitualSchedule.team_id == team_id,
+                    RitualSchedule.ritual == str(ritual),
+                    RitualSchedule.key == key,
+                )
+            ).one_or_none()
+            if row is None:
+                row = RitualSchedule(team_id=team_id, ritual=str(ritual), key=key)
+                session.add(row)
+            row.channel_ids = list(channel_ids)
+            row.rule = rule.to_json()
+            row.time_zone = time_zone.strip() if time_zone else None
+            row.enabled = enabled
+            row.options = dict(options or {})
+            row.updated_at = now
+            row.updated_by = user_id
+            session.flush()
+            return _view(row, _workspace_zone(session, team_id))
+
+    def set_enabled(self, *, team_id: str, schedule_id: int, enabled: bool, now: datetime) -> None:
+        with self._sessions.begin() as session:
+            row = session.scalars(
+                select(RitualSchedule).where(
+                    RitualSchedule.team_id == team_id, RitualSchedule.id == schedule_id
+                )
+            ).one()
+            row.enabled = enabled
+            row.updated_at = now
+
+    def list_schedules(self, *, team_id: str, ritual: str | None = None) -> list[ScheduleView]:
+        with self._sessions.begin() as session:
+            return _schedules(session, team_id, ritual)
+
+    def get(self, *, team_id: str, schedule_id: int) -> ScheduleView | None:
+        with self._sessions.begin() as session:
+            row = session.scalars(
+                select(RitualSchedule).where(
+                    RitualSchedule.team_id == team_id, RitualSchedule.id == schedule_id
+                )
+            ).one_or_none()
+            return _view(row, _workspace_zone(session, team_id)) if row else None
+
+    def all_schedules(self) -> list[ScheduleView]:
+        """Every workspace's schedules (the scheduler's sync), read workspace by workspace."""
+        with self._sessions.begin() as session:
+            teams = list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
+            return [view for team_id in teams for view in _schedules(session, team_id, None)]
+
+
+class RitualEngine:
+    def __init__(
+        self,
+        *,
+        sessions: Sessions,
+        outbox: Outbox,
+        registry: RitualRegistry,
+        schedules: ScheduleService,
+        metrics: Metrics,
+        on_enqueued: Callable[[], None] = lambda: None,
+        grace: timedelta = DEFAULT_GRACE,
+    ) -> None:
+        self._sessions = sessions
+        self._outbox = outbox
+        self._registry = registry
+        self._schedules = schedules
+        self._metrics = metrics
+        self._on_enqueued = on_enqueued
+        self.grace = grace
+
+    def run_ritual(
+        self,
+        *,
+        team_id: str,
+        ritual: str,
+        now: datetime,
+        period: str | None = None,
+        channel_ids: Sequence[str] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> RunResult:
+        """Composes and enqueues the run for every channel not yet done for `period`.
+
+        period None is the current period of the ritual's schedule; channel_ids and options
+        default to the schedule's. Side effects: delivery rows; wakes the sender."""
+        runner = self._registry.get(ritual)
+        schedule = next(iter(self._schedules.list_schedules(team_id=team_id, ritual=ritual)), None)
+        if period is None:
+            period = _current_period(schedule, now)
+        if channel_ids is None:
+            channel_ids = schedule.channel_ids if schedule else []
+        if options is None:
+            options = schedule.options if schedule else {}
+        with self._sessions.begin() as session:
+            done = outbox_queries.channels_with_rows(
+                session, team_id=team_id, ritual=str(ritual), period=period, channel_ids=channel_ids
+            )
+        result = RunResult(team_id=team_id, ritual=str(ritual), period=period)
+        for channel_id in channel_ids:
+            if channel_id in done:
+                result.skipped.append(channel_id)
+                continue
+            posts = runner.compose(
+                team_id=team_id, channel_id=channel_id, period=period, options=options, now=now
+            )
+            with self._sessions.begin() as session:
+                result.enqueued[channel_id] = self._outbox.enqueue(
+                    session,
+                    team_id=team_id,
+                    ritual=str(ritual),
+                    period=period,
+                    channel_id=channel_id,
+                    posts=posts,
+                    now=now,
+                )
+        logger.info(
+            "ritual run: team=%s ritual=%s period=%s posts=%s skipped=%s",
+            team_id,
+            ritual,
+            period,
+            result.posts,
+            len(result.skipped),
+        )
+        if result.posts:
+            self._on_enqueued()
+        return result
+
+    def run_now(
+        self, *, team_id: str, ritual: str, now: datetime, channel_ids: Sequence[str] | None = None
+    ) -> RunResult:
+        """Runs a ritual at once under its own period key (`now-...`), through the outbox."""
+        return self.run_ritual(
+            team_id=team_id,
+            ritual=ritual,
+            period=run_now_period(now),
+            channel_ids=channel_ids,
+            now=now,
+        )
+
+    def run_scheduled(self, *, team_id: str, schedule_id: int, now: datetime) -> RunResult | None:
+        """A scheduler firing: runs the latest planned time within the grace window, once.
+
+        Misfire policy: a firing missed (bot down) is run late if it was planned less than
+        `grace` ago; older ones are skipped with a log line. The period comes from the planned
+        time, so a late or repeated firing can never post twice."""
+        schedule = self._schedules.get(team_id=team_id, schedule_id=schedule_id)
+        if schedule is None or not schedule.enabled:
+            return None
+        zone = ZoneInfo(schedule.time_zone)
+        planned = latest_fire(schedule.rule.trigger(zone), now=now, within=self.grace)
+        if planned is None:
+            logger.warning(
+                "skipped a missed run: team=%s ritual=%s schedule=%s (older than %s)",
+                team_id,
+                schedule.ritual,
+                schedule_id,
+                self.grace,
+            )
+            return None
+        self._metrics.scheduler_lateness.labels(schedule.ritual).observe(
+            max(0.0, (now - planned).total_seconds())
+        )
+        return self.run_ritual(
+            team_id=team_id,
+            ritual=schedule.ritual,
+            period=schedule.rule.period_for(planned.astimezone(zone)),
+            channel_ids=schedule.channel_ids,
+            options=schedule.options,
+            now=now,
+        )
+
+
+def _current_period(schedule: ScheduleView | None, now: datetime) -> str:
+    if schedule is None:
+        year, week, _ = now.isocalendar()
+        return f"{year}-W{week:02d}"
+    return schedule.rule.period_for(now.astimezone(ZoneInfo(schedule.time_zone)))
+
+
+def _workspace_zone(session: Any, team_id: str) -> str:
+    workspace = workspace_queries.get_workspace(session, team_id)
+    return workspace.time_zone if workspace else "UTC"
+
+
+def _schedules(session: Any, team_id: str, ritual: str | None) -> list[ScheduleView]:
+    query = select(RitualSchedule).where(RitualSchedule.team_id == team_id)
+    if ritual is not None:
+        query = query.where(RitualSchedule.ritual == str(ritual))
+    zone = _workspace_zone(session, team_id)
+    return [_view(row, zone) for row in session.scalars(query.order_by(RitualSchedule.id))]
+
+
+def _view(row: RitualSchedule, workspace_zone: str) -> ScheduleView:
+    return ScheduleView(
+        id=row.id,
+        team_id=row.team_id,
+        ritual=row.ritual,
+        key=row.key,
+        channel_ids=list(row.channel_ids),
+        rule=ScheduleRule.from_json(row.rule),
+        time_zone=row.time_zone or workspace_zone,
+        enabled=row.enabled,
+        options=dict(row.options),
+        updated_at=row.updated_at,
+    )

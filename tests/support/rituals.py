@@ -1,0 +1,38 @@
+"""A small real ritual for engine tests: one or more posts per channel, threaded if asked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.outbox.domain import OutgoingPost
+from bot.rituals.catalogue import RitualName
+
+
+@dataclass
+class EchoRitual:
+    name: RitualName = RitualName.FEEDBACK_DIGEST
+    replies: int = 0
+    composed: list[tuple[str, str]] = field(default_factory=list)
+    delivered: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+    def compose(
+        self, *, team_id: str, channel_id: str, period: str, options: dict[str, Any], now: datetime
+    ) -> list[OutgoingPost]:
+        self.composed.append((channel_id, period))
+        posts = [
+            OutgoingPost(part="parent", text=f"{self.name} {period} in {channel_id}", blocks=[])
+        ]
+        posts += [
+            OutgoingPost(
+                part=f"reply:{i}", text=f"reply {i} {period}", blocks=[], reply_to_part="parent"
+            )
+            for i in range(self.replies)
+        ]
+        return posts
+
+    def after_delivery(
+        self, *, team_id: str, channel_id: str, period: str, sent: dict[str, str], now: datetime
+    ) -> None:
+        self.delivered.append((channel_id, period, sent))
