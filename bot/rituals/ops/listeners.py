@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -16,5 +17,14 @@ def register(app: App) -> None:
     def on_ops(ack: Ack, command: dict[str, Any]) -> None:
         parsed = parse_ops_command(command.get("text", ""))
         unknown = None if parsed.name == "help" else parsed.name
-        blocks = build_help_blocks(unknown=unknown)
-        ack(text=help_fallback_text(), blocks=[block.to_dict() for block in blocks])
+        ack(text=help_fallback_text(), blocks=help_blocks(unknown))
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_help(unknown: str | None) -> tuple[dict[str, Any], ...]:
+    return tuple(block.to_dict() for block in build_help_blocks(unknown=unknown))
+
+
+def help_blocks(unknown: str | None) -> list[dict[str, Any]]:
+    """The help answer is the same for everyone: built once, not on every ack."""
+    return [dict(block) for block in _cached_help(unknown[:40] if unknown else None)]
