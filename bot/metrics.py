@@ -79,5 +79,12 @@ class Metrics:
             registry=self.registry,
         )
 
+        self.triage_webhooks = Counter(
+            "opsbot_triage_webhooks_total",
+            "Helpdesk ticket webhooks, by result (created, updated, deleted, rejected, invalid)",
+            ["result"],
+            registry=self.registry,
+        )
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,0 +1,107 @@
+"""The weekly triage thread as a `RitualRunner`: the scheduling engine composes it into the
+outbox (parent first, then one reply per ticket), and `after_delivery` stores each message's ts
+so clicks and Close triage can update them in place."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.outbox.domain import OutgoingPost
+from bot.rituals.catalogue import RitualName
+from bot.rituals.triage.blocks import (
+    build_parent_blocks,
+    build_superseded_blocks,
+    build_ticket_blocks,
+    parent_text,
+    ticket_text,
+)
+from bot.rituals.triage.service import ThreadPlan, TriageService
+
+logger = logging.getLogger(__name__)
+
+PARENT = "parent"
+
+
+def ticket_part(ticket_id: int) -> str:
+    return f"ticket:{ticket_id}"
+
+
+def compose_posts(plan: ThreadPlan) -> list[OutgoingPost]:
+    """Pure: the parent with the counts, then each ticket as a thread reply in triage order.
+    One message per ticket keeps every message far inside Block Kit's limits however long the
+    queue is, and keeps one click per ticket."""
+    posts = [
+        OutgoingPost(
+            part=PARENT,
+            text=parent_text(plan.counts),
+            blocks=[
+                block.to_dict()
+                for block in build_parent_blocks(
+                    counts=plan.counts,
+                    session_id=plan.session_id,
+                    started_at=plan.started_at,
+                    sla_days=plan.sla_days,
+                )
+            ],
+        )
+    ]
+    for ticket in plan.tickets:
+        blocks = build_ticket_blocks(ticket=ticket, now=plan.started_at, sla_days=plan.sla_days)
+        posts.append(
+            OutgoingPost(
+                part=ticket_part(ticket.id),
+                text=ticket_text(ticket),
+                blocks=[block.to_dict() for block in blocks],
+                reply_to_part=PARENT,
+            )
+        )
+    return posts
+
+
+class TriageThreadRunner:
+    name = RitualName.TRIAGE_THREAD
+
+    def __init__(self, *, service: TriageService, client: WebClient) -> None:
+        self._service = service
+        self._client = client
+
+    def compose(
+        self,
+        *,
+        team_id: str,
+        channel_id: str,
+        period: str,
+        options: dict[str, Any],
+        now: datetime,
+    ) -> list[OutgoingPost]:
+        plan = self._service.plan_thread(
+            team_id=team_id, channel_id=channel_id, period=period, now=now
+        )
+        return compose_posts(plan)
+
+    def after_delivery(
+        self, *, team_id: str, channel_id: str, period: str, sent: dict[str, str], now: datetime
+    ) -> None:
+        superseded = self._service.record_delivery(
+            team_id=team_id, channel_id=channel_id, period=period, sent=sent, now=now
+        )
+        blocks = [b.to_dict() for b in build_superseded_blocks(by_ts=sent.get(PARENT))]
+        for old in superseded:
+            try:
+                self._client.chat_update(
+                    channel=old.channel_id,
+                    ts=old.ts,
+                    text="This triage thread was superseded by a newer one.",
+                    blocks=blocks,
+                )
+            except SlackApiError as error:
+                logger.warning(
+                    "could not mark triage thread %s superseded: %s",
+                    old.ts,
+                    error.response.get("error"),
+                )
