@@ -61,6 +61,22 @@ def _parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser("upgrade", help="apply pending migrations")
     upgrade.set_defaults(handler=_db_upgrade)
 
+    scheduler = commands.add_parser(
+        "scheduler", help="run the scheduler and outbox sender alone (one active, others stand by)"
+    )
+    scheduler.set_defaults(handler=_scheduler)
+
+    ritual = commands.add_parser("ritual", help="ritual schedules and runs")
+    ritual_commands = ritual.add_subparsers(metavar="ACTION")
+    run = ritual_commands.add_parser("run", help="run a ritual now, through the outbox")
+    run.add_argument("name", help="feedback-digest, triage-thread, buddy-pairing, ...")
+    run.add_argument("--team", required=True, help="Slack team id (T...)")
+    run.add_argument("--channel", action="append", help="channel id; repeat for several")
+    run.set_defaults(handler=_ritual_run)
+    listing = ritual_commands.add_parser("list", help="schedules with their next run")
+    listing.add_argument("--team", required=True, help="Slack team id (T...)")
+    listing.set_defaults(handler=_ritual_list)
+
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public base URL, e.g. https://opsbot.example.com")
     manifest.add_argument("--socket", action="store_true", help="a manifest for Socket Mode")
@@ -76,6 +92,16 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
     container = build_container(settings)
+    scheduler_stop = None
+    if not args.no_scheduler:
+        from bot.scheduling.leader import SchedulerAlreadyRunning
+
+        try:
+            scheduler_stop = container.build_scheduler().start_in_background()
+        except SchedulerAlreadyRunning as error:
+            print(f"opsbot: {error}", file=sys.stderr)
+            container.close()
+            return 2
     server = make_server(
         container.web, host=settings.host, port=settings.port, threads=settings.server_threads
     )
@@ -90,7 +116,76 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     try:
         server.run()
     finally:
+        if scheduler_stop is not None:
+            scheduler_stop.set()
         container.close()
+    return 0
+
+
+def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    import threading
+
+    from bot.scheduling.leader import SchedulerAlreadyRunning
+    from bot.wiring import build_container
+
+    if settings.auto_migrate:
+        upgrade_database(settings.database_url)
+    container = build_container(settings)
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        logger.info("received signal %s, stopping the scheduler", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        container.build_scheduler().run(stop)
+    except SchedulerAlreadyRunning as error:
+        print(f"opsbot: {error}", file=sys.stderr)
+        return 2
+    finally:
+        container.close()
+    return 0
+
+
+def _ritual_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db import utcnow
+    from bot.scheduling.registry import UnknownRitualError
+    from bot.wiring import build_container
+
+    container = build_container(settings)
+    try:
+        result = container.engine_rituals.run_now(
+            team_id=args.team, ritual=args.name, channel_ids=args.channel, now=utcnow()
+        )
+    except UnknownRitualError as error:
+        print(f"opsbot: {error}", file=sys.stderr)
+        return 2
+    print(f"{result.ritual} {result.period}: {result.posts} post(s) queued; delivering")
+    container.sender.drain()
+    rows = container.outbox.deliveries(team_id=args.team, period=result.period)
+    for row in rows:
+        print(f"  {row.channel_id} {row.part}: {row.state} {row.ts or row.error or ''}".rstrip())
+    container.close()
+    return 0 if all(row.state == "sent" for row in rows) else 1
+
+
+def _ritual_list(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db import utcnow
+    from bot.wiring import build_container
+
+    container = build_container(settings)
+    now = utcnow()
+    for schedule in container.schedules.list_schedules(team_id=args.team):
+        upcoming = schedule.next_run(now)
+        when = f"{upcoming:%a %Y-%m-%d %H:%M %Z}" if upcoming else "paused"
+        channels = ",".join(schedule.channel_ids)
+        print(
+            f"{schedule.ritual}\t{schedule.rule.describe()} ({schedule.time_zone})"
+            f"\t{channels}\tnext: {when}"
+        )
+    container.close()
     return 0
 
 
