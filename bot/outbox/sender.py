@@ -116,6 +116,7 @@ class OutboxSender:
         self._queued: set[int] = set()
         self._transient: dict[int, int] = {}
         self._wake = threading.Event()
+        self._drain_lock = threading.Lock()
 
     # ---- public -----------------------------------------------------------------------------
     def wake(self) -> None:
@@ -124,6 +125,13 @@ class OutboxSender:
 
     def drain(self, *, timeout: float | None = None, stop: threading.Event | None = None) -> bool:
         """Sends until nothing sendable is pending. Returns False on timeout or stop."""
+        with self._drain_lock:  # one drain per sender at a time; each starts afresh
+            with self._cond:
+                self._queues.clear()
+                self._queued.clear()
+            return self._drain(timeout=timeout, stop=stop)
+
+    def _drain(self, *, timeout: float | None, stop: threading.Event | None) -> bool:
         deadline = None if timeout is None else time.monotonic() + timeout
         with ThreadPoolExecutor(self._workers, thread_name_prefix="opsbot-outbox") as pool:
             self._load()

@@ -1,0 +1,84 @@
+"""Two schedulers against one Postgres: one leads, the other takes over when it dies."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from bot.db import make_engine
+from bot.scheduling.domain import ScheduleRule
+from bot.scheduling.leader import ADVISORY_LOCK_KEY
+from bot.scheduling.scheduler import RitualScheduler
+from bot.wiring import Container, build_container
+from tests.support.clock import FakeClock
+from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.rituals import EchoRitual
+
+
+def _scheduler(container: Container) -> RitualScheduler:
+    scheduler = container.build_scheduler()
+    scheduler._standby_poll = 0.2  # tests do not wait the production 5 s between polls
+    return scheduler
+
+
+@pytest.mark.postgres
+def test_two_schedulers_post_once_and_the_standby_takes_over_when_the_leader_dies(
+    container: Container, clock: FakeClock, fake_slack: FakeSlackApi
+) -> None:
+    import threading
+
+    clock.now = datetime(2026, 11, 16, 9, 1, tzinfo=ZoneInfo("America/New_York"))
+    ritual = EchoRitual(replies=3)
+    container.registry.register(ritual)
+    container.services.workspaces.ensure_workspace(team_id=TEAM_ID, now=clock())
+    channels = [f"C{i}" for i in range(5)]
+    container.schedules.save(
+        team_id=TEAM_ID,
+        ritual="feedback-digest",
+        channel_ids=channels,
+        rule=ScheduleRule.weekly("mon", "09:00"),
+        time_zone="America/New_York",
+        now=clock(),
+    )
+    fake_slack.stall("chat.postMessage", 0.2, times=None)
+    other_host = build_container(container.settings, clock=clock)
+    other_host.registry.register(ritual)
+    leader, standby = _scheduler(container), _scheduler(other_host)
+    stop_leader, stop_standby = threading.Event(), threading.Event()
+    threading.Thread(target=leader.run, args=(stop_leader,), daemon=True).start()
+    time.sleep(0.5)
+    threading.Thread(target=standby.run, args=(stop_standby,), daemon=True).start()
+    fake_slack.wait_for("chat.postMessage", 3, timeout=20)
+    both_leading_before = leader.is_leader and standby.is_leader
+
+    admin = make_engine(container.settings.database_url)
+    with admin.begin() as connection:  # the leader's session dies, as when its host does
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND objid = (:key & 4294967295) AND granted"
+            ),
+            {"key": ADVISORY_LOCK_KEY},
+        )
+    admin.dispose()
+    deadline = time.monotonic() + 30
+    while not standby.is_leader and time.monotonic() < deadline:
+        time.sleep(0.1)
+    took_over = standby.is_leader
+    fake_slack.wait_for("chat.postMessage", len(channels) * 4, timeout=30)
+    time.sleep(1.0)
+    stop_leader.set()
+    stop_standby.set()
+    other_host.close()
+
+    assert both_leading_before is False
+    assert took_over is True
+    posted = Counter((c.channel, c.params["text"]) for c in fake_slack.calls_to("chat.postMessage"))
+    assert len(posted) == len(channels) * 4
+    assert set(posted.values()) == {1}
+    assert len(ritual.composed) == len(channels)
