@@ -16,10 +16,16 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from bot.db import Sessions, make_engine, make_sessions, utcnow
 from bot.home.service import HomeService
+from bot.integrations.tracker import make_http_client, make_tracker
 from bot.metrics import Metrics
 from bot.outbox.sender import OutboxSender
 from bot.outbox.service import Outbox
+from bot.rituals.feedback.home import FeedbackHomeSection
+from bot.rituals.feedback.jobs import FeedbackDigestRunner
 from bot.rituals.feedback.service import FeedbackService
+from bot.rituals.triage.home import TriageHomeSection
+from bot.rituals.triage.runner import TriageThreadRunner
+from bot.rituals.triage.service import TriageService
 from bot.scheduling.channels import SlackChannelChecker
 from bot.scheduling.leader import leader_lock_for
 from bot.scheduling.registry import RitualRegistry, after_delivery_hook
@@ -30,6 +36,7 @@ from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
+from bot.web.ticket_hook import make_ticket_hook
 from bot.workspace.admins import AdminGuard
 from bot.workspace.service import WorkspaceService
 
@@ -97,6 +104,15 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         metrics=metrics,
         on_enqueued=sender.wake,
     )
+    tracker_http = make_http_client()
+    triage = TriageService(
+        sessions=sessions,
+        workspaces=workspaces,
+        trackers=lambda config: make_tracker(config, tracker_http),
+        default_sla_days=settings.triage_sla_days,
+    )
+    triage.set_engine(engine_rituals)
+    registry.register(TriageThreadRunner(service=triage, client=client))
     services = AppServices(
         rituals=engine_rituals,
         schedules=schedules,
@@ -110,7 +126,12 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
             default_areas=settings.product_areas,
             default_capture_emoji=settings.feedback_capture_emoji,
         ),
+        triage=triage,
     )
+    triage.set_feedback(services.feedback)
+    services.home.add_section(TriageHomeSection(triage))
+    services.home.add_section(FeedbackHomeSection(services.feedback))
+    registry.register(FeedbackDigestRunner(services.feedback))
     bolt = build_bolt_app(
         settings=settings, client=client, metrics=metrics, services=services, clock=clock
     )
@@ -119,7 +140,12 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         signing_secret=settings.secret(settings.slack_signing_secret) or "",
         metrics=metrics,
     )
-    web = create_web_app(endpoint=endpoint, engine=engine, metrics=metrics)
+    web = create_web_app(
+        endpoint=endpoint,
+        engine=engine,
+        metrics=metrics,
+        extra_routes=[make_ticket_hook(service=triage, metrics=metrics, clock=clock)],
+    )
     return Container(
         settings=settings,
         engine=engine,

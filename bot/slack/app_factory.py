@@ -13,8 +13,11 @@ from bot.config import Settings
 from bot.home import listeners as home_listeners
 from bot.home.service import HomeService
 from bot.metrics import Metrics
+from bot.rituals.feedback import listeners as feedback_listeners
 from bot.rituals.feedback.service import FeedbackService
 from bot.rituals.ops import listeners as ops_listeners
+from bot.rituals.triage import listeners as triage_listeners
+from bot.rituals.triage.service import TriageService
 from bot.scheduling.service import RitualEngine, ScheduleService
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
@@ -38,6 +41,7 @@ class AppServices:
     rituals: RitualEngine
     schedules: ScheduleService
     feedback: FeedbackService
+    triage: TriageService
 
 
 def build_bolt_app(
@@ -67,4 +71,12 @@ def build_bolt_app(
     app.error(make_error_handler(metrics))
     ops_listeners.register(app)
     home_listeners.register(app, services.home, clock)
+    feedback_listeners.register(
+        app,
+        feedback=services.feedback,
+        admins=services.admins,
+        home=services.home,
+        clock=clock,
+    )
+    triage_listeners.register(app, services.triage, clock)
     return app
