@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlparse
 
+from bot.errors import UserFacingError
+
 TEXT_LIMIT = 3000  # Slack's multi-line input limit; stored text round-trips at this length
 ACCOUNT_NAME_LIMIT = 255
 LINK_LIMIT = 2000
@@ -99,11 +101,12 @@ class SourceMessage:
     permalink: str | None = None
 
 
-class FeedbackInvalid(Exception):
-    """A draft that cannot be stored; `errors` maps a form field to what is wrong with it."""
+class FeedbackInvalid(UserFacingError):
+    """A draft that cannot be stored; `errors` maps a form field to what is wrong with it.
+    Modals show them inline; elsewhere the error handler tells the person the sentence."""
 
     def __init__(self, errors: dict[FeedbackField, str]) -> None:
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        super().__init__("Nothing was saved: " + " ".join(errors.values()))
         self.errors = errors
 
 
@@ -298,7 +301,7 @@ _ALLOWED: dict[Status, frozenset[Status]] = {
 }
 
 
-class StatusChangeInvalid(Exception):
+class StatusChangeInvalid(UserFacingError):
     def __init__(self, field_name: str, message: str) -> None:
         super().__init__(message)
         self.field_name = field_name
@@ -539,3 +542,82 @@ class StatusChange:
     @property
     def changed(self) -> bool:
         return self.previous != self.item.status
+
+
+MERGE_CHOICE = "merge"
+
+
+@dataclass(frozen=True)
+class ItemAction:
+    """A choice in an item's menu (digest, App Home): a new status, or "merge into…"."""
+
+    item_id: int
+    choice: Status | None  # None: merge
+
+    def encode(self) -> str:
+        return f"{self.item_id}:{self.choice.value if self.choice else MERGE_CHOICE}"
+
+    @classmethod
+    def decode(cls, value: str) -> ItemAction:
+        item, _, choice = value.partition(":")
+        return cls(int(item), None if choice == MERGE_CHOICE else Status(choice))
+
+
+@dataclass(frozen=True)
+class ReadMessage:
+    """A Slack message read back for capture (the reaction path)."""
+
+    text: str
+    author_id: str | None
+    permalink: str | None
+
+
+class MessageUnreadable(Exception):
+    """The bot cannot read the channel (not a member, private, gone)."""
+
+
+class ReactionOutcome(StrEnum):
+    IGNORED = "ignored"  # not the capture emoji
+    CAPTURED = "captured"
+    ALREADY_CAPTURED = "already-captured"
+    UNREADABLE = "unreadable"  # tell the reactor how to invite the bot
+    EMPTY = "empty"  # nothing to capture (a file without text, a deleted message)
+
+
+def is_capture_emoji(reaction: str, capture_emoji: str) -> bool:
+    """`bulb` and `bulb::skin-tone-3` are the same reaction."""
+    return reaction.split("::", 1)[0] == capture_emoji.strip(":")
+
+
+class AccountInvalid(Exception):
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field_name = field_name
+        self.message = message
+
+
+def account_from_form(
+    *,
+    name: str,
+    external_id: str | None,
+    segment: str | None,
+    arr: str | None,
+    owner_user_id: str | None,
+) -> AccountRecord:
+    """Checks the account editor's fields (name required, ARR a number like 120k)."""
+    clean_name = " ".join(name.split())
+    if not clean_name:
+        raise AccountInvalid("name", "Give the account a name.")
+    if len(clean_name) > ACCOUNT_NAME_LIMIT:
+        raise AccountInvalid("name", f"Keep the name under {ACCOUNT_NAME_LIMIT} characters.")
+    try:
+        parsed_arr = _parse_arr(arr or "", 0)
+    except AccountsFileInvalid:
+        raise AccountInvalid("arr", "ARR must be a number, like 120000 or 120k.") from None
+    return AccountRecord(
+        name=clean_name,
+        external_id=(external_id or "").strip() or None,
+        segment=(segment or "").strip() or None,
+        arr=parsed_arr,
+        owner_user_id=owner_user_id,
+    )

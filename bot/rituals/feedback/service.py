@@ -14,12 +14,13 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import Sessions
+from bot.errors import UserFacingError
 from bot.metrics import Metrics
 from bot.rituals.feedback import queries
 from bot.rituals.feedback.domain import (
@@ -32,6 +33,9 @@ from bot.rituals.feedback.domain import (
     FeedbackInvalid,
     Importance,
     ItemSummary,
+    MessageUnreadable,
+    ReactionOutcome,
+    ReadMessage,
     SimilarItem,
     Source,
     SourceMessage,
@@ -43,12 +47,17 @@ from bot.rituals.feedback.domain import (
     account_key,
     check_status_change,
     clean_draft,
+    is_capture_emoji,
+    match_area,
     median_duration,
+    parse_quick_capture,
     rank_accounts,
     requester_key,
     similar_items,
 )
 from bot.rituals.feedback.models import FeedbackAccount, FeedbackItem, FeedbackRequester
+from bot.workspace import queries as workspace_queries
+from bot.workspace.models import Role
 from bot.workspace.service import WorkspaceService
 
 logger = logging.getLogger(__name__)
@@ -60,8 +69,24 @@ DIGEST_LIST = 10
 REVIEW_LOOKBACK = timedelta(days=28)
 
 
-class ItemNotFound(Exception):
+class ItemNotFound(UserFacingError):
     """No such item in this workspace (or it was merged away)."""
+
+    def __init__(self, item_id: int) -> None:
+        super().__init__(f"There is no feedback item #{item_id} (it may have been merged).")
+        self.item_id = item_id
+
+
+class MessageReader(Protocol):
+    """Reads one Slack message back (the reaction path); raises `MessageUnreadable`."""
+
+    def read_message(self, channel_id: str, ts: str) -> ReadMessage | None: ...
+
+
+@dataclass(frozen=True)
+class ReactionCapture:
+    outcome: ReactionOutcome
+    result: CaptureResult | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +178,63 @@ class FeedbackService:
         self._metrics.feedback_captured.labels(cleaned.source.value).inc()
         logger.info("feedback %s captured from %s", result.item.item_id, cleaned.source.value)
         return result
+
+    def quick_capture(
+        self, *, team_id: str, text: str, submitted_by: str, now: datetime
+    ) -> CaptureResult:
+        """`/feedback [Acme] what they said #area`: stores at once. A hashtag that names no
+        configured area stays part of the text rather than failing the capture."""
+        parsed = parse_quick_capture(text)
+        area = match_area(parsed.area_hint, self.settings(team_id=team_id).areas)
+        body = parsed.text
+        if parsed.area_hint and area is None:
+            body = f"{body} #{parsed.area_hint}".strip()
+        draft = FeedbackDraft(
+            text=body, account_name=parsed.account_name, area=area, on_behalf_of=submitted_by
+        )
+        return self.capture(team_id=team_id, draft=draft, submitted_by=submitted_by, now=now)
+
+    def capture_reaction(
+        self,
+        *,
+        team_id: str,
+        reaction: str,
+        reactor: str,
+        channel_id: str,
+        ts: str,
+        reader: MessageReader,
+        now: datetime,
+    ) -> ReactionCapture:
+        """The capture emoji on a message stores that message once, crediting the first
+        reactor; other emoji are ignored. Reads the message from Slack only when it is new."""
+        if not is_capture_emoji(reaction, self.settings(team_id=team_id).capture_emoji):
+            return ReactionCapture(ReactionOutcome.IGNORED)
+        key = f"msg:{channel_id}:{ts}"
+        with self._sessions() as session:
+            existing = queries.item_by_capture_key(session, team_id, key)
+            if existing is not None:
+                return ReactionCapture(
+                    ReactionOutcome.ALREADY_CAPTURED,
+                    CaptureResult(_summary(session, existing), False, []),
+                )
+        try:
+            message = reader.read_message(channel_id, ts)
+        except MessageUnreadable:
+            return ReactionCapture(ReactionOutcome.UNREADABLE)
+        if message is None or not message.text.strip():
+            return ReactionCapture(ReactionOutcome.EMPTY)
+        result = self.capture(
+            team_id=team_id,
+            draft=FeedbackDraft(
+                text=message.text[:3000], source=Source.SLACK, on_behalf_of=reactor
+            ),
+            submitted_by=reactor,
+            now=now,
+            source_message=SourceMessage(channel_id, ts, message.permalink),
+            capture_key=key,
+        )
+        outcome = ReactionOutcome.CAPTURED if result.created else ReactionOutcome.ALREADY_CAPTURED
+        return ReactionCapture(outcome, result)
 
     def capture_from_ticket(
         self,
@@ -308,6 +390,19 @@ class FeedbackService:
                 account.arr = record.arr if record.arr is not None else account.arr
                 account.owner_user_id = record.owner_user_id or account.owner_user_id
         return created, updated
+
+    def save_account(self, *, team_id: str, record: AccountRecord, now: datetime) -> None:
+        """Creates or edits one account (admins, from Slack)."""
+        self.import_accounts(team_id=team_id, records=[record], now=now)
+
+    def is_reviewer(self, *, team_id: str, user_id: str) -> bool:
+        """PMs who review feedback: area owners, people enrolled as PMs and admins."""
+        owners = self.settings(team_id=team_id).area_owners
+        if any(user_id in users for users in owners.values()):
+            return True
+        with self._sessions() as session:
+            person = workspace_queries.get_person(session, team_id, user_id)
+            return bool(person and (person.role == Role.PM.value or person.is_admin))
 
     def get_account(self, *, team_id: str, name: str) -> AccountRecord | None:
         with self._sessions() as session:
