@@ -116,7 +116,7 @@ def test_wont_fix_metadata_round_trips() -> None:
 
 def test_the_parent_shows_counts_and_sla_flags_and_a_close_button() -> None:
     tickets = [ticket(1, Severity.URGENT, 1), ticket(2, Severity.LOW, 12)]
-    counts = count_thread(tickets, previous_thread_at=NOW - timedelta(days=7), now=NOW, sla_days=7)
+    counts = count_thread(tickets, shown_before={2}, now=NOW, sla_days=7)
 
     blocks = _dicts(build_parent_blocks(counts=counts, session_id=42, started_at=NOW, sla_days=7))
     text = json.dumps(blocks, ensure_ascii=False)
@@ -135,7 +135,7 @@ def test_compose_posts_the_parent_then_one_reply_per_ticket_in_triage_order() ->
     plan = ThreadPlan(
         session_id=1,
         tickets=[tickets[2], tickets[1], tickets[0]],
-        counts=count_thread(tickets, previous_thread_at=None, now=NOW, sla_days=7),
+        counts=count_thread(tickets, shown_before=set(), now=NOW, sla_days=7),
         sla_days=7,
         started_at=NOW,
     )

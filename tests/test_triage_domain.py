@@ -96,7 +96,7 @@ def test_thread_counts_split_new_from_carried_over_and_flag_overdue() -> None:
         ticket(3, Severity.NORMAL, 40),
     ]
 
-    counts = count_thread(tickets, previous_thread_at=NOW - timedelta(days=7), now=NOW, sla_days=7)
+    counts = count_thread(tickets, shown_before={2, 3}, now=NOW, sla_days=7)
 
     assert (counts.total, counts.new, counts.carried_over, counts.overdue) == (3, 1, 2, 2)
     assert counts.by_severity == {
@@ -109,9 +109,7 @@ def test_thread_counts_split_new_from_carried_over_and_flag_overdue() -> None:
 
 
 def test_the_first_thread_has_nothing_carried_over() -> None:
-    counts = count_thread(
-        [ticket(1, Severity.LOW, 20)], previous_thread_at=None, now=NOW, sla_days=7
-    )
+    counts = count_thread([ticket(1, Severity.LOW, 20)], shown_before=set(), now=NOW, sla_days=7)
 
     assert (counts.new, counts.carried_over) == (1, 0)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -195,14 +195,13 @@ class ThreadCounts:
 def count_thread(
     tickets: Sequence[TicketView],
     *,
-    previous_thread_at: datetime | None,
+    shown_before: Collection[int],
     now: datetime,
     sla_days: int,
 ) -> ThreadCounts:
-    """New = arrived since the last thread was posted; everything older is carried over."""
-    carried = sum(
-        1 for t in tickets if previous_thread_at is not None and t.created_at < previous_thread_at
-    )
+    """Carried over = already shown in an earlier thread (`shown_before`: ticket ids); the
+    rest are new."""
+    carried = sum(1 for t in tickets if t.id in shown_before)
     severity = Counter(t.severity for t in tickets)
     ages = Counter(age_bucket(t.created_at, now) for t in tickets)
     return ThreadCounts(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from bot.rituals.triage.domain import SessionState, TicketStatus
@@ -91,16 +91,15 @@ def open_sessions(session: Session, team_id: str, channel_id: str) -> Sequence[T
     ).all()
 
 
-def last_started_at(
-    session: Session, team_id: str, channel_id: str, before_id: int | None
-) -> datetime | None:
-    query = select(func.max(TriageSession.started_at)).where(
-        TriageSession.team_id == team_id, TriageSession.channel_id == channel_id
+def shown_before(session: Session, team_id: str, session_id: int) -> set[int]:
+    """Ids of tickets an earlier session's thread already showed (they are carried over)."""
+    return set(
+        session.scalars(
+            select(SessionTicket.ticket_id)
+            .where(SessionTicket.team_id == team_id, SessionTicket.session_id < session_id)
+            .distinct()
+        )
     )
-    if before_id is not None:
-        query = query.where(TriageSession.id != before_id)
-    value: datetime | None = session.scalar(query)
-    return value
 
 
 def session_tickets(session: Session, team_id: str, session_id: int) -> Sequence[Ticket]:

@@ -325,11 +325,10 @@ class TriageService:
                     )
             else:
                 tickets = [_view(t) for t in queries.session_tickets(session, team_id, run.id)]
-            previous = queries.last_started_at(session, team_id, channel_id, before_id=run.id)
             ordered = triage_order(tickets)
             counts = count_thread(
                 [t for t in ordered if t.status in {TicketStatus.OPEN, TicketStatus.FILING}],
-                previous_thread_at=previous,
+                shown_before=queries.shown_before(session, team_id, run.id),
                 now=run.started_at,
                 sla_days=sla_days,
             )
@@ -532,7 +531,12 @@ class TriageService:
             still_open = [
                 t for t in tickets if t.status in {TicketStatus.OPEN, TicketStatus.FILING}
             ]
-            counts = count_thread(still_open, previous_thread_at=None, now=now, sla_days=sla_days)
+            counts = count_thread(
+                still_open,
+                shown_before=queries.shown_before(session, team_id, run.id),
+                now=now,
+                sla_days=sla_days,
+            )
             return ClosedSession(
                 session_id=run.id,
                 channel_id=run.channel_id,
