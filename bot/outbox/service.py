@@ -64,9 +64,10 @@ class Outbox:
                 "created_at": now,
                 "updated_at": now,
             }
-            statement = insert(Delivery).values(**values).on_conflict_do_nothing()
-            result = session.execute(statement)
-            created += int(getattr(result, "rowcount", 0) or 0)
+            statement = (
+                insert(Delivery).values(**values).on_conflict_do_nothing().returning(Delivery.id)
+            )
+            created += len(session.execute(statement).all())
         return created
 
     def sent_message(

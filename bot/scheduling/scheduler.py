@@ -58,6 +58,8 @@ class RitualScheduler:
         self._sender_stop = threading.Event()
         self._sender_thread: threading.Thread | None = None
         self.is_leader = False
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
 
     # ---- lifecycle --------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
@@ -97,10 +99,19 @@ class RitualScheduler:
                 )
         else:
             self._lead()
-        threading.Thread(
+        self._thread = threading.Thread(
             target=self.run, args=(stop,), name="opsbot-scheduler", daemon=True
-        ).start()
+        )
+        self._thread.start()
+        self._stop = stop
         return stop
+
+    def stop(self) -> None:
+        """Stops a scheduler started in the background and waits until it let go of the lock."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join(timeout=60)
+            self._thread = None
 
     def _lead(self) -> None:
         logger.info("this process is now the active scheduler")
