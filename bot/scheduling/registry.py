@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.errors import UserFacingError
 from bot.outbox.domain import OutgoingPost
 from bot.rituals.catalogue import RitualName
 
@@ -27,8 +28,8 @@ class RitualRunner(Protocol):
     # def after_delivery(self, *, team_id, channel_id, period, sent, now) -> None
 
 
-class UnknownRitualError(LookupError):
-    pass
+class UnknownRitualError(UserFacingError, LookupError):
+    """Asked to run a ritual this installation does not (yet) provide."""
 
 
 class RitualRegistry:
@@ -42,7 +43,9 @@ class RitualRegistry:
         try:
             return self._runners[str(name)]
         except KeyError:
-            raise UnknownRitualError(f"no ritual named {name!r} is registered") from None
+            raise UnknownRitualError(
+                f"The ritual `{name}` is not available in this opsbot yet."
+            ) from None
 
     def names(self) -> list[str]:
         return sorted(self._runners)

@@ -64,6 +64,12 @@ class ScheduleView:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    schedules: list[ScheduleView]
+    workspace_zone: str
+
+
+@dataclass(frozen=True)
 class RunResult:
     team_id: str
     ritual: str
@@ -148,6 +154,14 @@ class ScheduleService:
     def list_schedules(self, *, team_id: str, ritual: str | None = None) -> list[ScheduleView]:
         with self._sessions.begin() as session:
             return _schedules(session, team_id, ritual)
+
+    def settings_view(self, *, team_id: str) -> ScheduleSettings:
+        """What the settings modal shows: the workspace's schedules and default time zone."""
+        with self._sessions.begin() as session:
+            return ScheduleSettings(
+                schedules=_schedules(session, team_id, None),
+                workspace_zone=_workspace_zone(session, team_id),
+            )
 
     def get(self, *, team_id: str, schedule_id: int) -> ScheduleView | None:
         with self._sessions.begin() as session:

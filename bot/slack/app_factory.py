@@ -18,6 +18,7 @@ from bot.rituals.feedback.service import FeedbackService
 from bot.rituals.ops import listeners as ops_listeners
 from bot.rituals.triage import listeners as triage_listeners
 from bot.rituals.triage.service import TriageService
+from bot.scheduling import listeners as scheduling_listeners
 from bot.scheduling.service import RitualEngine, ScheduleService
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
@@ -69,6 +70,14 @@ def build_bolt_app(
     app.middleware(make_workspace_middleware(services.workspaces, clock))
     app.middleware(make_event_dedup_middleware(services.workspaces, metrics, clock))
     app.error(make_error_handler(metrics))
+    # Before the generic /ops help listener: it matches only `/ops settings` and `/ops run`.
+    scheduling_listeners.register(
+        app,
+        schedules=services.schedules,
+        engine=services.rituals,
+        admins=services.admins,
+        clock=clock,
+    )
     ops_listeners.register(app)
     home_listeners.register(app, services.home, clock)
     feedback_listeners.register(

@@ -1,0 +1,134 @@
+"""Builders for the schedule settings modal and `/ops run` answers (pure)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    ContextBlock,
+    ConversationMultiSelectElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+    TimePickerElement,
+)
+from slack_sdk.models.views import View
+
+from bot.rituals.catalogue import RitualName
+from bot.scheduling.domain import WEEKDAY_NAMES, WEEKDAYS
+from bot.scheduling.ids import ScheduleIds as Ids
+from bot.scheduling.service import RunResult, ScheduleSettings, ScheduleView
+from bot.slack.limits import MODAL_BLOCKS, SECTION_TEXT, clip
+
+
+def build_settings_modal(settings: ScheduleSettings, *, now: datetime) -> View:
+    schedules, workspace_zone = settings.schedules, settings.workspace_zone
+    rituals = [Option(value=name.value, text=name.value) for name in RitualName]
+    weekdays = [
+        Option(value=key, text=name) for key, name in zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)
+    ]
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=clip(_current(schedules, now), SECTION_TEXT))),
+        InputBlock(
+            block_id=Ids.RITUAL.value,
+            label="Ritual",
+            element=StaticSelectElement(
+                action_id=Ids.RITUAL.value, options=rituals, initial_option=rituals[0]
+            ),
+        ),
+        InputBlock(
+            block_id=Ids.CHANNELS.value,
+            label="Post in",
+            element=ConversationMultiSelectElement(
+                action_id=Ids.CHANNELS.value, placeholder="Channels (invite @opsbot first)"
+            ),
+        ),
+        InputBlock(
+            block_id=Ids.WEEKDAY.value,
+            label="Weekly on",
+            optional=True,
+            element=StaticSelectElement(
+                action_id=Ids.WEEKDAY.value, options=weekdays, initial_option=weekdays[0]
+            ),
+        ),
+        InputBlock(
+            block_id=Ids.TIME.value,
+            label="At (local time)",
+            optional=True,
+            element=TimePickerElement(action_id=Ids.TIME.value, initial_time="09:00"),
+        ),
+        InputBlock(
+            block_id=Ids.DAY_OF_MONTH.value,
+            label="Or monthly on day",
+            optional=True,
+            hint="1-31 or last; replaces the weekday",
+            element=PlainTextInputElement(action_id=Ids.DAY_OF_MONTH.value, max_length=4),
+        ),
+        InputBlock(
+            block_id=Ids.CRON.value,
+            label="Or a cron expression",
+            optional=True,
+            hint="minute hour day month weekday, e.g. 0 9 * * 1; replaces the above",
+            element=PlainTextInputElement(action_id=Ids.CRON.value, max_length=100),
+        ),
+        InputBlock(
+            block_id=Ids.TIME_ZONE.value,
+            label="Time zone",
+            optional=True,
+            hint=f"IANA name, e.g. Europe/Berlin; empty: the workspace's ({workspace_zone})",
+            element=PlainTextInputElement(action_id=Ids.TIME_ZONE.value, max_length=64),
+        ),
+        InputBlock(
+            block_id=Ids.PAUSED.value,
+            label="Pause",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=Ids.PAUSED.value,
+                options=[Option(value=Ids.PAUSED_VALUE.value, text="Paused")],
+            ),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=Ids.MODAL.value,
+        title="Ritual schedules",
+        submit="Save",
+        close="Cancel",
+        blocks=blocks[:MODAL_BLOCKS],
+    )
+
+
+def _current(schedules: list[ScheduleView], now: datetime) -> str:
+    if not schedules:
+        return "*No schedules yet.* Pick a ritual, its channels and when it runs."
+    lines = ["*Current schedules* (saving one replaces that ritual's):"]
+    for schedule in schedules[:20]:
+        upcoming = schedule.next_run(now)
+        when = f"next {upcoming:%a %d %b %H:%M} {schedule.time_zone}" if upcoming else "paused"
+        channels = " ".join(f"<#{c}>" for c in schedule.channel_ids[:10])
+        lines.append(f"• `{schedule.ritual}` {schedule.rule.describe()} in {channels}: {when}")
+    return "\n".join(lines)
+
+
+def build_saved_text(schedule: ScheduleView, now: datetime) -> str:
+    upcoming = schedule.next_run(now)
+    when = f"next run {upcoming:%a %d %b %H:%M} ({schedule.time_zone})" if upcoming else "paused"
+    return f":white_check_mark: `{schedule.ritual}` {schedule.rule.describe()}: {when}."
+
+
+def build_run_text(result: RunResult) -> str:
+    if not result.enqueued and not result.skipped:
+        return f"`{result.ritual}` has no channels: set them with `/ops settings`."
+    return (
+        f":arrow_forward: `{result.ritual}` is running now: {result.posts} post(s) on their way "
+        f"to {len(result.enqueued)} channel(s)."
+    )
+
+
+def build_run_blocks(result: RunResult) -> list[Block]:
+    return [ContextBlock(elements=[MarkdownTextObject(text=build_run_text(result))])]

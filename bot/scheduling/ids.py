@@ -1,0 +1,17 @@
+"""Slack ids of the schedule settings modal and `/ops` subcommands, defined once."""
+
+from enum import StrEnum
+
+
+class ScheduleIds(StrEnum):
+    MODAL = "schedules-settings"
+    RITUAL = "ritual"
+    CHANNELS = "channels"
+    WEEKDAY = "weekday"
+    TIME = "time"
+    CRON = "cron"
+    DAY_OF_MONTH = "day_of_month"
+    TIME_ZONE = "time_zone"
+    PAUSED = "paused"
+    PAUSED_VALUE = "paused"
+    COMMAND = "/ops"

@@ -1,0 +1,91 @@
+"""`/ops settings` (the schedule modal) and `/ops run <ritual>`: thin listeners.
+
+Registered before the generic `/ops` help listener, matching only these subcommands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.rituals.ops.domain import parse_ops_command
+from bot.scheduling.blocks import build_run_text, build_saved_text, build_settings_modal
+from bot.scheduling.domain import ScheduleInputError
+from bot.scheduling.forms import parse_run_args, parse_schedule_form
+from bot.scheduling.ids import ScheduleIds as Ids
+from bot.scheduling.service import RitualEngine, ScheduleService
+from bot.workspace.admins import AdminGuard
+
+SETTINGS_WORDS = frozenset({"settings", "schedules", "schedule"})
+
+
+def _is(words: frozenset[str]) -> Callable[[dict[str, Any]], bool]:
+    def matches(command: dict[str, Any]) -> bool:
+        return parse_ops_command(command.get("text", "")).name in words
+
+    return matches
+
+
+def register(
+    app: App,
+    *,
+    schedules: ScheduleService,
+    engine: RitualEngine,
+    admins: AdminGuard,
+    clock: Callable[[], datetime],
+) -> None:
+    @app.command(Ids.COMMAND.value, matchers=[_is(SETTINGS_WORDS)])
+    def on_settings(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        ack()
+        admins.require_admin(team_id=command["team_id"], user_id=command["user_id"])
+        view = build_settings_modal(
+            schedules.settings_view(team_id=command["team_id"]), now=clock()
+        )
+        client.views_open(trigger_id=command["trigger_id"], view=view.to_dict())
+
+    @app.view(Ids.MODAL.value)
+    def on_save(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        team_id = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
+        user_id = body["user"]["id"]
+        try:
+            form = parse_schedule_form(view["state"]["values"])
+            admins.require_admin(team_id=team_id, user_id=user_id)
+            saved = schedules.save(
+                team_id=team_id,
+                ritual=form.ritual,
+                channel_ids=form.channel_ids,
+                rule=form.rule,
+                time_zone=form.time_zone,
+                enabled=form.enabled,
+                user_id=user_id,
+                now=clock(),
+            )
+        except ScheduleInputError as error:
+            ack(response_action="errors", errors=_by_block(error.errors))
+            return
+        ack()
+        client.chat_postMessage(channel=user_id, text=build_saved_text(saved, clock()))
+
+    @app.command(Ids.COMMAND.value, matchers=[_is(frozenset({"run"}))])
+    def on_run(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        ack()
+        request = parse_run_args(parse_ops_command(command.get("text", "")).args)
+        admins.require_admin(
+            team_id=command["team_id"], user_id=command["user_id"], what="run rituals"
+        )
+        result = engine.run_now(
+            team_id=command["team_id"],
+            ritual=request.ritual,
+            channel_ids=request.channel_ids,
+            now=clock(),
+        )
+        respond(text=build_run_text(result), response_type="ephemeral")
+
+
+def _by_block(errors: dict[str, str]) -> dict[str, str]:
+    """Service errors name fields; the modal's block ids are the same names."""
+    return {key: message[:150] for key, message in errors.items()}
