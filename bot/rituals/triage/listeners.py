@@ -241,25 +241,26 @@ def register(app: App, service: TriageService, clock: Clock) -> None:
                 text=f"This triage session was already closed by <@{closed.closed_by}>.",
             )
             return
-        if closed.parent_ts:
-            blocks = build_parent_blocks(
-                counts=closed.counts,
-                session_id=closed.session_id,
-                started_at=closed.started_at,
-                sla_days=closed.sla_days,
-                closed_by=closed.closed_by,
-                closed_at=closed.closed_at,
-            )
-            client.chat_update(
-                channel=closed.channel_id,
-                ts=closed.parent_ts,
-                text=parent_text(closed.counts),
-                blocks=[b.to_dict() for b in blocks],
-            )
+        # The Close button sits on the parent, so the click says where the thread is.
+        parent_ts = str((body.get("container") or {}).get("message_ts") or closed.parent_ts)
+        blocks = build_parent_blocks(
+            counts=closed.counts,
+            session_id=closed.session_id,
+            started_at=closed.started_at,
+            sla_days=closed.sla_days,
+            closed_by=closed.closed_by,
+            closed_at=closed.closed_at,
+        )
+        client.chat_update(
+            channel=closed.channel_id,
+            ts=parent_ts,
+            text=parent_text(closed.counts),
+            blocks=[b.to_dict() for b in blocks],
+        )
         for page in build_summary_pages(summary=closed.summary, closed_by=closed.closed_by):
             client.chat_postMessage(
                 channel=closed.channel_id,
-                thread_ts=closed.parent_ts,
+                thread_ts=parent_ts,
                 text=summary_text(closed.summary),
                 blocks=[b.to_dict() for b in page],
             )
