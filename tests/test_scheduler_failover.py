@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -82,3 +84,63 @@ def test_two_schedulers_post_once_and_the_standby_takes_over_when_the_leader_die
     assert len(posted) == len(channels) * 4
     assert set(posted.values()) == {1}
     assert len(ritual.composed) == len(channels)
+
+
+def _wait_until_all_sent(container: Container, *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = container.outbox.deliveries(team_id=TEAM_ID)
+        if rows and all(row.state == "sent" for row in rows):
+            return
+        time.sleep(0.5)
+
+
+def _worker(container: Container, fake_slack: FakeSlackApi) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.support.scheduler_worker",
+            container.settings.database_url,
+            fake_slack.api_url,
+        ]
+    )
+
+
+@pytest.mark.postgres
+def test_killing_the_leader_process_mid_fan_out_loses_and_doubles_nothing(
+    container: Container, clock: FakeClock, fake_slack: FakeSlackApi
+) -> None:
+    planned = (datetime.now(UTC) - timedelta(minutes=2)).replace(second=0, microsecond=0)
+    container.services.workspaces.ensure_workspace(team_id=TEAM_ID, now=clock())
+    channels = [f"C{i}" for i in range(5)]
+    container.schedules.save(
+        team_id=TEAM_ID,
+        ritual="feedback-digest",
+        channel_ids=channels,
+        rule=ScheduleRule.weekly(planned.weekday(), planned.time()),
+        time_zone="UTC",
+        now=clock(),
+    )
+    fake_slack.stall("chat.postMessage", 0.3, times=None)
+    leader = _worker(container, fake_slack)
+    fake_slack.wait_for("chat.postMessage", 3, timeout=30)
+    standby = _worker(container, fake_slack)
+    time.sleep(1.0)
+    leader.kill()  # SIGKILL: no clean-up, its Postgres session just drops
+    leader.wait()
+    at_kill = len(fake_slack.calls_to("chat.postMessage"))
+    try:
+        fake_slack.wait_for("chat.postMessage", len(channels) * 4, timeout=90)
+        _wait_until_all_sent(container, timeout=90)  # the dead leader's lease expires first
+        time.sleep(1.0)
+    finally:
+        standby.kill()
+        standby.wait()
+
+    assert at_kill < len(channels) * 4
+    posted = Counter((c.channel, c.params["text"]) for c in fake_slack.calls_to("chat.postMessage"))
+    assert len(posted) == len(channels) * 4
+    assert set(posted.values()) == {1}
+    rows = container.outbox.deliveries(team_id=TEAM_ID)
+    assert {row.state for row in rows} == {"sent"}

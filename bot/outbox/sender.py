@@ -95,7 +95,7 @@ class OutboxSender:
         on_delivered: DeliveredHook | None = None,
         interval: float = 1.05,
         workers: int = 8,
-        lease_seconds: float = 120.0,
+        lease_seconds: float = 30.0,
         backoff_base: float = 0.5,
         poll_seconds: float = 2.0,
     ) -> None:
