@@ -14,6 +14,7 @@ import yaml
 from bot.config import ConfigurationError, Settings, SlackMode, load_settings
 from bot.db import upgrade_database
 from bot.logs import configure_logging
+from bot.rituals.feedback import cli as feedback_cli
 from bot.slack.manifest import build_manifest
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     listing = ritual_commands.add_parser("list", help="schedules with their next run")
     listing.add_argument("--team", required=True, help="Slack team id (T...)")
     listing.set_defaults(handler=_ritual_list)
+
+    export = commands.add_parser("export", help="export data as CSV or JSON")
+    export_commands = export.add_subparsers(metavar="WHAT")
+    importing = commands.add_parser("import", help="import data from files")
+    import_commands = importing.add_subparsers(metavar="WHAT")
+    feedback_cli.add_commands(export_commands=export_commands, import_commands=import_commands)
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public base URL, e.g. https://opsbot.example.com")

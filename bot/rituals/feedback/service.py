@@ -404,6 +404,11 @@ class FeedbackService:
             person = workspace_queries.get_person(session, team_id, user_id)
             return bool(person and (person.role == Role.PM.value or person.is_admin))
 
+    def known_teams(self) -> list[str]:
+        """Workspaces opsbot knows (the CLI picks the only one when --team is omitted)."""
+        with self._sessions() as session:
+            return queries.team_ids(session)
+
     def get_account(self, *, team_id: str, name: str) -> AccountRecord | None:
         with self._sessions() as session:
             account = queries.account_by_name(session, team_id, name)
