@@ -47,6 +47,7 @@ from bot.rituals.triage.domain import (
     summarise,
     triage_order,
 )
+from bot.rituals.triage.export import ticket_record
 from bot.rituals.triage.models import SessionTicket, Ticket, TicketEvent, TriageSession
 from bot.workspace.service import WorkspaceService
 
@@ -572,9 +573,15 @@ class TriageService:
         with self._sessions() as session:
             return [_view(t) for t in queries.all_tickets(session, team_id)]
 
-    def teams_with_tickets(self) -> Sequence[str]:
+    def export_records(self, *, team_id: str | None = None) -> list[dict[str, Any]]:
+        """Every ticket of one workspace, or of each workspace in turn, as export records."""
         with self._sessions() as session:
-            return queries.team_ids_with_tickets(session)
+            teams = [team_id] if team_id else list(queries.team_ids_with_tickets(session))
+            return [
+                ticket_record(team, _view(ticket))
+                for team in teams
+                for ticket in queries.all_tickets(session, team)
+            ]
 
 
 def _decided(
