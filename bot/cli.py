@@ -84,6 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     import_commands = importing.add_subparsers(metavar="WHAT")
     feedback_cli.add_commands(export_commands=export_commands, import_commands=import_commands)
 
+    tickets = export_commands.add_parser("tickets", help="support-triage tickets and outcomes")
+    tickets.add_argument("--format", choices=["csv", "json"], default="csv")
+    tickets.add_argument("--team", help="Slack team id (T...); default: every workspace")
+    tickets.add_argument("--output", help="write to this file instead of standard output")
+    tickets.set_defaults(handler=_export_tickets)
+
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public base URL, e.g. https://opsbot.example.com")
     manifest.add_argument("--socket", action="store_true", help="a manifest for Socket Mode")
@@ -135,6 +141,7 @@ def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
     from bot.scheduling.leader import SchedulerAlreadyRunning
     from bot.wiring import build_container
 
+    settings.require_slack_credentials(settings.mode_for_web)
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
     container = build_container(settings)
@@ -161,6 +168,7 @@ def _ritual_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.scheduling.registry import UnknownRitualError
     from bot.wiring import build_container
 
+    settings.require_slack_credentials(settings.mode_for_web)
     container = build_container(settings)
     try:
         result = container.engine_rituals.run_now(
@@ -182,6 +190,7 @@ def _ritual_list(settings: Settings, args: argparse.Namespace) -> int:
     from bot.db import utcnow
     from bot.wiring import build_container
 
+    settings.require_slack_credentials(settings.mode_for_web)
     container = build_container(settings)
     now = utcnow()
     for schedule in container.schedules.list_schedules(team_id=args.team):
@@ -193,6 +202,26 @@ def _ritual_list(settings: Settings, args: argparse.Namespace) -> int:
             f"\t{channels}\tnext: {when}"
         )
     container.close()
+    return 0
+
+
+def _export_tickets(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.rituals.triage.export import render
+    from bot.wiring import build_container
+
+    if settings.auto_migrate:
+        upgrade_database(settings.database_url)
+    container = build_container(settings)
+    try:
+        records = container.services.triage.export_records(team_id=args.team)
+    finally:
+        container.close()
+    chunks = render(records, args.format)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            out.writelines(chunks)
+    else:
+        sys.stdout.writelines(chunks)
     return 0
 
 

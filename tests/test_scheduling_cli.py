@@ -1,0 +1,89 @@
+"""`opsbot ritual list|run` and `opsbot scheduler` do what the README says."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.scheduling.domain import ScheduleRule
+from bot.scheduling.leader import leader_lock_for
+from bot.wiring import Container
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.support.clock import FakeClock
+from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _opsbot(
+    container: Container, fake_slack: FakeSlackApi, *args: str
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPSBOT_"))}
+    env = {
+        **clean,
+        "PYTHONPATH": str(REPO),
+        "DATABASE_URL": container.settings.database_url,
+        "SLACK_API_URL": fake_slack.api_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "OPSBOT_AUTO_MIGRATE": "false",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_ritual_list_shows_each_schedule_with_its_next_run_in_local_time(
+    container: Container, clock: FakeClock, fake_slack: FakeSlackApi
+) -> None:
+    container.services.workspaces.ensure_workspace(team_id=TEAM_ID, now=clock())
+    container.schedules.save(
+        team_id=TEAM_ID,
+        ritual="triage-thread",
+        channel_ids=["C1", "C2"],
+        rule=ScheduleRule.weekly("mon", "09:00"),
+        time_zone="Asia/Kolkata",
+        now=clock(),
+    )
+
+    result = _opsbot(container, fake_slack, "ritual", "list", "--team", TEAM_ID)
+
+    assert result.returncode == 0, result.stderr
+    assert "triage-thread\tevery Monday at 09:00 (Asia/Kolkata)\tC1,C2\tnext: Mon " in result.stdout
+    assert result.stdout.rstrip().endswith("09:00 IST")
+
+
+def test_ritual_run_of_a_ritual_that_is_not_installed_fails_with_a_reason(
+    container: Container, fake_slack: FakeSlackApi
+) -> None:
+    result = _opsbot(container, fake_slack, "ritual", "run", "buddy-pairing", "--team", TEAM_ID)
+
+    assert result.returncode == 2
+    assert "`buddy-pairing` is not available" in result.stderr
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.skipif(
+    os.environ.get("OPSBOT_TEST_DB") == "postgres", reason="on Postgres a second one stands by"
+)
+def test_a_second_scheduler_process_on_sqlite_refuses_to_start_with_a_clear_message(
+    container: Container, fake_slack: FakeSlackApi
+) -> None:
+    running = leader_lock_for(container.settings.database_url)
+    assert running.try_acquire()
+
+    result = _opsbot(container, fake_slack, "scheduler")
+    running.release()
+
+    assert result.returncode == 2
+    assert "another opsbot scheduler is already running" in result.stderr
