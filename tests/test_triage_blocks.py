@@ -15,6 +15,7 @@ from bot.rituals.triage.blocks import (
     build_parent_blocks,
     build_summary_pages,
     build_ticket_blocks,
+    ticket_block_dicts,
 )
 from bot.rituals.triage.domain import (
     CreatedIssue,
@@ -189,3 +190,18 @@ def test_home_section_lists_my_tickets_and_the_outcome_of_those_i_sent() -> None
     assert "ticket 1: waiting (this week)" in text
     assert "ticket 2: Known issue" in text
     assert build_home_section(owned=[], reported=[], now=NOW) == []
+
+
+def test_the_fast_thread_rendering_matches_the_validated_builder() -> None:
+    variants = [
+        ticket(1, Severity.URGENT, 30),
+        replace(ticket(2, Severity.LOW, 1), owner_user_id="UDEV", description="d" * 900),
+        replace(
+            ticket(3, Severity.HIGH, 2), link="ZD-77", reporter_user_id=None, helpdesk="zendesk"
+        ),
+        replace(ticket(4, Severity.NORMAL, 1), status=TicketStatus.TRIAGED, outcome=Outcome.KNOWN),
+    ]
+
+    for variant in variants:
+        fast = ticket_block_dicts(ticket=variant, now=NOW, sla_days=7)
+        assert fast == _dicts(build_ticket_blocks(ticket=variant, now=NOW, sla_days=7))

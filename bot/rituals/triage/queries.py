@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
@@ -30,9 +31,14 @@ def get_external_ticket(
     ).one_or_none()
 
 
-def open_tickets(session: Session, team_id: str) -> Sequence[Ticket]:
-    return session.scalars(
-        select(Ticket).where(
+# Read-only bulk reads return plain rows (attribute access like a Ticket) instead of ORM
+# objects: a thread of thousands of tickets needs no identity map or change tracking.
+TICKET_COLUMNS = tuple(Ticket.__table__.columns)
+
+
+def open_tickets(session: Session, team_id: str) -> Sequence[Row[Any]]:
+    return session.execute(
+        select(*TICKET_COLUMNS).where(
             Ticket.team_id == team_id,
             Ticket.status.in_([TicketStatus.OPEN.value, TicketStatus.FILING.value]),
         )
@@ -102,11 +108,15 @@ def shown_before(session: Session, team_id: str, session_id: int) -> set[int]:
     )
 
 
-def session_tickets(session: Session, team_id: str, session_id: int) -> Sequence[Ticket]:
-    return session.scalars(
-        select(Ticket)
+def session_tickets(session: Session, team_id: str, session_id: int) -> Sequence[Row[Any]]:
+    return session.execute(
+        select(*TICKET_COLUMNS)
         .join(SessionTicket, SessionTicket.ticket_id == Ticket.id)
-        .where(SessionTicket.team_id == team_id, SessionTicket.session_id == session_id)
+        .where(
+            SessionTicket.team_id == team_id,
+            SessionTicket.session_id == session_id,
+            Ticket.team_id == team_id,
+        )
     ).all()
 
 

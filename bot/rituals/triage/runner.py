@@ -16,8 +16,8 @@ from bot.rituals.catalogue import RitualName
 from bot.rituals.triage.blocks import (
     build_parent_blocks,
     build_superseded_blocks,
-    build_ticket_blocks,
     parent_text,
+    ticket_block_dicts,
     ticket_text,
 )
 from bot.rituals.triage.service import ThreadPlan, TriageService
@@ -51,12 +51,13 @@ def compose_posts(plan: ThreadPlan) -> list[OutgoingPost]:
         )
     ]
     for ticket in plan.tickets:
-        blocks = build_ticket_blocks(ticket=ticket, now=plan.started_at, sla_days=plan.sla_days)
         posts.append(
             OutgoingPost(
                 part=ticket_part(ticket.id),
                 text=ticket_text(ticket),
-                blocks=[block.to_dict() for block in blocks],
+                blocks=ticket_block_dicts(
+                    ticket=ticket, now=plan.started_at, sla_days=plan.sla_days
+                ),
                 reply_to_part=PARENT,
             )
         )

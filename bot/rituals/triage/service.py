@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Row, Table, insert
 from sqlalchemy.exc import IntegrityError
 
 from bot.db import Sessions
@@ -54,6 +54,7 @@ from bot.workspace.service import WorkspaceService
 logger = logging.getLogger(__name__)
 
 SETTING_KEY = "triage"
+SESSION_TICKETS = cast(Table, SessionTicket.__table__)  # Core insert: thousands of rows at once
 TRIAGE_RITUAL = RitualName.TRIAGE_THREAD.value
 
 
@@ -318,7 +319,7 @@ class TriageService:
                 tickets = [_view(t) for t in queries.open_tickets(session, team_id)]
                 if tickets:
                     session.execute(
-                        insert(SessionTicket),
+                        insert(SESSION_TICKETS),
                         [
                             {"session_id": run.id, "ticket_id": t.id, "team_id": team_id}
                             for t in tickets
@@ -612,7 +613,7 @@ def _record(
     )
 
 
-def _view(ticket: Ticket) -> TicketView:
+def _view(ticket: Ticket | Row[Any]) -> TicketView:
     return TicketView(
         id=ticket.id,
         title=ticket.title,
