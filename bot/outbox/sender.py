@@ -277,8 +277,7 @@ class OutboxSender:
         row.state = DeliveryState.FAILED.value
         row.error = "parent_not_sent"
         row.updated_at = now
-        self.stats.failed += 1
-        self._metrics.deliveries.labels(row.ritual, "failed").inc()
+        self._count(row.ritual, "failed")
         return DONE
 
     def _find_posted(self, row_id: int, channel_id: str) -> str | None:
@@ -325,20 +324,24 @@ class OutboxSender:
             self._mark_sent(row_id, ritual, attempt.ts or "", now)
             return _Step(again=False, delay=pace)
         if attempt.outcome is Outcome.RATE_LIMITED:
-            self.stats.ratelimited += 1
-            self._metrics.deliveries.labels(ritual, "ratelimited").inc()
+            self._count(ritual, "ratelimited")
             self._release(row_id, now, error="ratelimited")
             return _Step(again=True, delay=max(attempt.retry_after, pace))
         if attempt.outcome is Outcome.TRANSIENT:
             failures = self._transient.get(row_id, 0) + 1
             self._transient[row_id] = failures
             if failures < MAX_ATTEMPTS:
-                self.stats.retried += 1
-                self._metrics.deliveries.labels(ritual, "retried").inc()
+                self._count(ritual, "retried")
                 self._release(row_id, now, error=attempt.error or "transient")
                 return _Step(again=True, delay=max(self._backoff(row_id), pace))
         self._mark_failed(row_id, attempt.error or "unknown_error", now)
         return _Step(again=False, delay=pace)
+
+    def _count(self, ritual: str, outcome: str, amount: int = 1) -> None:
+        """Counts an outcome in `stats` and in /metrics (workers run on several threads)."""
+        with self._cond:
+            setattr(self.stats, outcome, getattr(self.stats, outcome) + amount)
+        self._metrics.deliveries.labels(ritual, outcome).inc(amount)
 
     def _backoff(self, row_id: int) -> float:
         return backoff_seconds(self._transient.get(row_id, 1), base=self._backoff_base)
@@ -377,8 +380,7 @@ class OutboxSender:
                 sent = {r.part: r.ts or "" for r in group}
                 finished = (row.team_id, row.ritual, row.period, row.channel_id, sent)
         self._transient.pop(row_id, None)
-        self.stats.sent += 1
-        self._metrics.deliveries.labels(ritual, "sent").inc()
+        self._count(ritual, "sent")
         if finished is not None and self._on_delivered is not None:
             try:
                 self._on_delivered(*finished)
@@ -411,8 +413,7 @@ class OutboxSender:
                 row.channel_id,
                 error,
             )
-        self.stats.failed += failed
-        self._metrics.deliveries.labels(note[0], "failed").inc(failed)
+        self._count(note[0], "failed", failed)
         self._tell_admins(ritual=note[0], channel_id=note[1], admins=note[3], error=error)
 
     def _tell_admins(self, *, ritual: str, channel_id: str, admins: list[str], error: str) -> None:
