@@ -87,5 +87,5 @@ def build_bolt_app(
         home=services.home,
         clock=clock,
     )
-    triage_listeners.register(app, services.triage, clock)
+    triage_listeners.register(app, services.triage, services.admins, clock)
     return app

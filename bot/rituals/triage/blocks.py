@@ -13,7 +13,10 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
+    ConversationFilter,
+    ConversationSelectElement,
     DividerBlock,
     HeaderBlock,
     InputBlock,
@@ -46,6 +49,7 @@ from bot.rituals.triage.domain import (
     is_overdue,
 )
 from bot.rituals.triage.ids import TriageIds
+from bot.rituals.triage.service import SavedSettings, TriageSettings
 from bot.slack.limits import (
     HEADER_TEXT,
     MESSAGE_BLOCKS,
@@ -463,6 +467,133 @@ def needs_info_text(ticket: TicketView, asked_by: str) -> str:
         "screenshots).",
         SECTION_TEXT,
     )
+
+
+# ---- settings -----------------------------------------------------------------------------
+
+_TRACKER_OPTIONS = {
+    "none": "No tracker",
+    "jira": "Jira Cloud",
+    "linear": "Linear",
+    "github": "GitHub Issues",
+}
+
+
+def build_settings_modal(*, current: TriageSettings) -> View:
+    """Admins: the triage channel, the SLA, the tracker for bugs and the webhook secret.
+    The stored token and secret are never shown."""
+    tracker = current.tracker
+    kind = str(tracker.kind) if tracker else "none"
+    options = [Option(value=key, text=label) for key, label in _TRACKER_OPTIONS.items()]
+    token_hint = "A token is stored; leave empty to keep it." if tracker else "API token"
+    webhook_option = Option(
+        value="new",
+        text="Generate a new webhook secret" if current.webhook_secret else "Turn on the webhook",
+    )
+    return View(
+        type="modal",
+        callback_id=TriageIds.SETTINGS_MODAL.value,
+        title="Triage settings",
+        submit="Save",
+        close="Cancel",
+        blocks=[
+            InputBlock(
+                block_id=TriageIds.CHANNEL_BLOCK.value,
+                label="Triage channel (for /triage now)",
+                optional=True,
+                element=ConversationSelectElement(
+                    action_id=TriageIds.CHANNEL_INPUT.value,
+                    initial_conversation=current.channel_id,
+                    filter=ConversationFilter(include=["public", "private"]),
+                ),
+            ),
+            InputBlock(
+                block_id=TriageIds.SLA_BLOCK.value,
+                label="SLA: days before a ticket is overdue",
+                element=PlainTextInputElement(
+                    action_id=TriageIds.SLA_INPUT.value,
+                    initial_value=str(current.sla_days),
+                    max_length=3,
+                ),
+            ),
+            InputBlock(
+                block_id=TriageIds.TRACKER_KIND_BLOCK.value,
+                label="Bug → engineering creates issues in",
+                element=StaticSelectElement(
+                    action_id=TriageIds.TRACKER_KIND_INPUT.value,
+                    options=options,
+                    initial_option=next(o for o in options if o.value == kind),
+                ),
+            ),
+            _optional_text(
+                TriageIds.TRACKER_PROJECT_BLOCK,
+                TriageIds.TRACKER_PROJECT_INPUT,
+                "Project key / Linear team id / owner/repo",
+                tracker.project if tracker else "",
+            ),
+            _optional_text(
+                TriageIds.TRACKER_URL_BLOCK,
+                TriageIds.TRACKER_URL_INPUT,
+                "Jira site (or a self-hosted API URL)",
+                tracker.base_url if tracker else "",
+            ),
+            _optional_text(
+                TriageIds.TRACKER_USER_BLOCK,
+                TriageIds.TRACKER_USER_INPUT,
+                "Jira account email",
+                tracker.user if tracker else "",
+            ),
+            InputBlock(
+                block_id=TriageIds.TRACKER_TOKEN_BLOCK.value,
+                label="API token",
+                optional=True,
+                hint=token_hint,
+                element=PlainTextInputElement(
+                    action_id=TriageIds.TRACKER_TOKEN_INPUT.value, max_length=500
+                ),
+            ),
+            InputBlock(
+                block_id=TriageIds.WEBHOOK_BLOCK.value,
+                label="Helpdesk webhook (POST /hooks/tickets)",
+                optional=True,
+                element=CheckboxesElement(
+                    action_id=TriageIds.WEBHOOK_INPUT.value, options=[webhook_option]
+                ),
+            ),
+        ],
+    )
+
+
+def _optional_text(block: TriageIds, action: TriageIds, label: str, value: str) -> InputBlock:
+    return InputBlock(
+        block_id=block.value,
+        label=label,
+        optional=True,
+        element=PlainTextInputElement(
+            action_id=action.value, initial_value=value or None, max_length=300
+        ),
+    )
+
+
+def settings_saved_text(*, team_id: str, saved: SavedSettings) -> str:
+    settings = saved.settings
+    channel = f"<#{settings.channel_id}>" if settings.channel_id else "not set"
+    tracker = (
+        f"{_TRACKER_OPTIONS[str(settings.tracker.kind)]} ({settings.tracker.project})"
+        if settings.tracker
+        else "none"
+    )
+    text = (
+        f":white_check_mark: Triage settings saved. Channel: {channel}; "
+        f"SLA: {settings.sla_days} days; tracker: {tracker}."
+    )
+    if saved.new_webhook_secret:
+        text += (
+            "\n\nHelpdesk webhook: "
+            f"`POST https://<your opsbot host>/hooks/tickets?team={team_id}`, signed with this "
+            f"secret (shown only now, keep it safe):\n`{saved.new_webhook_secret}`"
+        )
+    return text
 
 
 # ---- App Home -----------------------------------------------------------------------------

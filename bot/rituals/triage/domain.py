@@ -369,3 +369,52 @@ def parse_helpdesk_payload(data: Any) -> HelpdeskTicket:
         reporter=_text(data, "requester", 255) or None,
         created_at=_timestamp(data.get("created_at")),
     )
+
+
+# ---- settings -----------------------------------------------------------------------------
+
+TRACKER_KINDS = ("jira", "linear", "github")
+SLA_DAYS_MAX = 90
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    """What an admin typed in the triage settings modal."""
+
+    channel_id: str | None
+    sla_days: str
+    tracker_kind: str | None  # None: no tracker
+    tracker_project: str
+    tracker_url: str
+    tracker_user: str
+    tracker_token: str  # empty: keep the stored token
+    new_webhook_secret: bool
+
+
+def validate_settings(form: SettingsForm, *, has_token: bool) -> dict[str, str]:
+    """Field name -> message for every problem; empty when the settings can be saved."""
+    errors: dict[str, str] = {}
+    sla = form.sla_days.strip()
+    if not sla.isdigit() or not 1 <= int(sla) <= SLA_DAYS_MAX:
+        errors["sla_days"] = f"A whole number of days from 1 to {SLA_DAYS_MAX}."
+    if form.tracker_kind is None:
+        return errors
+    if form.tracker_kind not in TRACKER_KINDS:
+        errors["tracker_kind"] = "Pick Jira Cloud, Linear or GitHub Issues."
+        return errors
+    project = form.tracker_project.strip()
+    if form.tracker_kind == "github" and project.count("/") != 1:
+        errors["tracker_project"] = "The repository as owner/name, e.g. acme/app."
+    elif not project:
+        hints = {"jira": "The Jira project key, e.g. OPS.", "linear": "The Linear team id."}
+        errors["tracker_project"] = hints[form.tracker_kind]
+    url = form.tracker_url.strip()
+    if form.tracker_kind == "jira" and not url:
+        errors["tracker_url"] = "Your Jira site, e.g. https://acme.atlassian.net."
+    elif url and not url.startswith(("https://", "http://")):
+        errors["tracker_url"] = "A web address starting with https://."
+    if form.tracker_kind == "jira" and "@" not in form.tracker_user:
+        errors["tracker_user"] = "The email of the Jira account the API token belongs to."
+    if not form.tracker_token.strip() and not has_token:
+        errors["tracker_token"] = "Paste an API token for the tracker."  # noqa: S105
+    return errors

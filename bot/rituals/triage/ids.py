@@ -31,3 +31,21 @@ class TriageIds(StrEnum):
     WONT_FIX = "triage-outcome-wont-fix"
     OWNER = "triage-owner"
     CLOSE = "triage-close"
+
+    SETTINGS_MODAL = "triage-settings"
+    CHANNEL_BLOCK = "triage-settings-channel"
+    CHANNEL_INPUT = "triage-settings-channel-input"
+    SLA_BLOCK = "triage-settings-sla"
+    SLA_INPUT = "triage-settings-sla-input"
+    TRACKER_KIND_BLOCK = "triage-settings-tracker"
+    TRACKER_KIND_INPUT = "triage-settings-tracker-input"
+    TRACKER_PROJECT_BLOCK = "triage-settings-project"
+    TRACKER_PROJECT_INPUT = "triage-settings-project-input"
+    TRACKER_URL_BLOCK = "triage-settings-url"
+    TRACKER_URL_INPUT = "triage-settings-url-input"
+    TRACKER_USER_BLOCK = "triage-settings-user"
+    TRACKER_USER_INPUT = "triage-settings-user-input"
+    TRACKER_TOKEN_BLOCK = "triage-settings-token"  # noqa: S105 - an id, not a secret
+    TRACKER_TOKEN_INPUT = "triage-settings-token-input"  # noqa: S105 - an id, not a secret
+    WEBHOOK_BLOCK = "triage-settings-webhook"
+    WEBHOOK_INPUT = "triage-settings-webhook-input"

@@ -21,6 +21,7 @@ from bot.rituals.triage.blocks import (
     WontFixMetadata,
     build_intake_modal,
     build_parent_blocks,
+    build_settings_modal,
     build_summary_pages,
     build_ticket_blocks,
     build_wont_fix_modal,
@@ -28,12 +29,14 @@ from bot.rituals.triage.blocks import (
     needs_info_text,
     parent_text,
     parse_click_value,
+    settings_saved_text,
     submitted_text,
     summary_text,
     ticket_text,
 )
 from bot.rituals.triage.domain import (
     Outcome,
+    SettingsForm,
     Severity,
     Source,
     TicketDraft,
@@ -41,7 +44,8 @@ from bot.rituals.triage.domain import (
     validate_draft,
 )
 from bot.rituals.triage.ids import TriageIds
-from bot.rituals.triage.service import Decision, TriageService
+from bot.rituals.triage.service import Decision, SettingsInvalid, TriageService
+from bot.workspace.admins import AdminGuard
 
 Clock = Callable[[], datetime]
 
@@ -51,26 +55,71 @@ _FIELD_BLOCKS = {
     "account": TriageIds.ACCOUNT_BLOCK.value,
     "link": TriageIds.LINK_BLOCK.value,
 }
+_SETTINGS_BLOCKS = {
+    "sla_days": TriageIds.SLA_BLOCK.value,
+    "tracker_kind": TriageIds.TRACKER_KIND_BLOCK.value,
+    "tracker_project": TriageIds.TRACKER_PROJECT_BLOCK.value,
+    "tracker_url": TriageIds.TRACKER_URL_BLOCK.value,
+    "tracker_user": TriageIds.TRACKER_USER_BLOCK.value,
+    "tracker_token": TriageIds.TRACKER_TOKEN_BLOCK.value,
+}
 _SIMPLE_OUTCOMES = {
     TriageIds.KNOWN.value: Outcome.KNOWN,
     TriageIds.NEEDS_INFO.value: Outcome.NEEDS_INFO,
 }
 
 
-def register(app: App, service: TriageService, clock: Clock) -> None:
+def register(app: App, service: TriageService, admins: AdminGuard, clock: Clock) -> None:
     @app.command(TriageIds.COMMAND.value)
     def on_triage(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
-        words = command.get("text", "").split()
-        if words and words[0].lower() == "now":
+        text = command.get("text", "").strip()
+        word = text.split()[0].lower() if text else ""
+        if word == "now":
             ack(text=":hourglass_flowing_sand: Posting a fresh triage thread…")
             service.post_now(
                 team_id=command["team_id"], fallback_channel_id=command["channel_id"], now=clock()
             )
             return
         ack()
-        metadata = IntakeMetadata(source=Source.SLASH.value, channel_id=command.get("channel_id"))
-        view = build_intake_modal(draft=None, metadata=metadata)
+        if word == "settings":
+            admins.require_admin(
+                team_id=command["team_id"],
+                user_id=command["user_id"],
+                what="change triage settings",
+            )
+            current = service.settings(team_id=command["team_id"])
+            view = build_settings_modal(current=current)
+        else:
+            # `/triage Export times out` opens the form with that title filled in.
+            draft = TicketDraft(title=title_from_message(text)) if text else None
+            metadata = IntakeMetadata(
+                source=Source.SLASH.value, channel_id=command.get("channel_id")
+            )
+            view = build_intake_modal(draft=draft, metadata=metadata)
         client.views_open(trigger_id=command["trigger_id"], view=view.to_dict())
+
+    @app.view(TriageIds.SETTINGS_MODAL.value)
+    def on_settings_saved(
+        ack: Ack, view: dict[str, Any], body: dict[str, Any], client: WebClient
+    ) -> None:
+        team_id, user_id = _team_id(body), body["user"]["id"]
+        admins.require_admin(team_id=team_id, user_id=user_id, what="change triage settings")
+        try:
+            saved = service.save_settings(
+                team_id=team_id, form=_settings_form(view), user_id=user_id, now=clock()
+            )
+        except SettingsInvalid as invalid:
+            ack(
+                response_action="errors",
+                errors={
+                    _SETTINGS_BLOCKS[field]: message for field, message in invalid.errors.items()
+                },
+            )
+            return
+        ack()
+        client.chat_postMessage(
+            channel=user_id, text=settings_saved_text(team_id=team_id, saved=saved)
+        )
 
     @app.shortcut(TriageIds.MESSAGE_SHORTCUT.value)
     def on_send_to_triage(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
@@ -288,6 +337,34 @@ def _update(client: WebClient, channel_id: str, ts: str, decision: Decision, now
         ts=ts,
         text=ticket_text(decision.ticket),
         blocks=[b.to_dict() for b in blocks],
+    )
+
+
+def _settings_form(view: dict[str, Any]) -> SettingsForm:
+    values = view["state"]["values"]
+
+    def field(block: TriageIds, action: TriageIds) -> dict[str, Any]:
+        return dict(values.get(block.value, {}).get(action.value) or {})
+
+    def text(block: TriageIds, action: TriageIds) -> str:
+        return str(field(block, action).get("value") or "")
+
+    kind = (
+        field(TriageIds.TRACKER_KIND_BLOCK, TriageIds.TRACKER_KIND_INPUT).get("selected_option")
+        or {}
+    ).get("value")
+    checked = field(TriageIds.WEBHOOK_BLOCK, TriageIds.WEBHOOK_INPUT).get("selected_options")
+    return SettingsForm(
+        channel_id=field(TriageIds.CHANNEL_BLOCK, TriageIds.CHANNEL_INPUT).get(
+            "selected_conversation"
+        ),
+        sla_days=text(TriageIds.SLA_BLOCK, TriageIds.SLA_INPUT),
+        tracker_kind=None if kind in (None, "none") else str(kind),
+        tracker_project=text(TriageIds.TRACKER_PROJECT_BLOCK, TriageIds.TRACKER_PROJECT_INPUT),
+        tracker_url=text(TriageIds.TRACKER_URL_BLOCK, TriageIds.TRACKER_URL_INPUT),
+        tracker_user=text(TriageIds.TRACKER_USER_BLOCK, TriageIds.TRACKER_USER_INPUT),
+        tracker_token=text(TriageIds.TRACKER_TOKEN_BLOCK, TriageIds.TRACKER_TOKEN_INPUT),
+        new_webhook_secret=bool(checked),
     )
 
 

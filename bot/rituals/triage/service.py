@@ -11,6 +11,7 @@ decide it twice, and released again when the call fails, so nothing is lost.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,7 @@ from bot.rituals.triage.domain import (
     Outcome,
     SessionState,
     SessionSummary,
+    SettingsForm,
     Severity,
     Source,
     ThreadCounts,
@@ -46,6 +48,7 @@ from bot.rituals.triage.domain import (
     is_overdue,
     summarise,
     triage_order,
+    validate_settings,
 )
 from bot.rituals.triage.export import ticket_record
 from bot.rituals.triage.models import SessionTicket, Ticket, TicketEvent, TriageSession
@@ -74,8 +77,17 @@ class FeedbackCapture(Protocol):
     ) -> int: ...
 
 
+class RunOutcome(Protocol):
+    @property
+    def enqueued(self) -> dict[str, int]: ...  # channel -> posts queued
+
+    @property
+    def skipped(self) -> list[str]: ...  # channels already done for that period
+
+
 class RunNow(Protocol):
-    """The scheduling engine's "run this ritual now" (its own period, so a new thread)."""
+    """The scheduling engine's "run this ritual now" (its own period, so a new thread).
+    `channel_ids` None means the channels of the ritual's schedule."""
 
     def run_now(
         self,
@@ -84,7 +96,7 @@ class RunNow(Protocol):
         ritual: str,
         now: datetime,
         channel_ids: Sequence[str] | None = None,
-    ) -> Any: ...
+    ) -> RunOutcome: ...
 
 
 TrackerFactory = Callable[[TrackerConfig], IssueTracker]
@@ -92,6 +104,20 @@ TrackerFactory = Callable[[TrackerConfig], IssueTracker]
 
 class TriageUnavailable(UserFacingError):
     """A click could not be carried out; the ticket stays untriaged."""
+
+
+class SettingsInvalid(UserFacingError):
+    """Bad settings input; `errors` maps a form field to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SavedSettings:
+    settings: TriageSettings
+    new_webhook_secret: str | None  # shown once to the admin who generated it
 
 
 @dataclass(frozen=True)
@@ -171,17 +197,25 @@ class TriageService:
     def set_engine(self, engine: RunNow) -> None:
         self._engine = engine
 
-    def post_now(self, *, team_id: str, fallback_channel_id: str, now: datetime) -> str:
-        """`/triage now`: a new thread of the current queue in the triage channel (or here),
-        through the outbox; the channel's previous thread is marked superseded. Returns the
-        channel."""
+    def post_now(self, *, team_id: str, fallback_channel_id: str, now: datetime) -> list[str]:
+        """`/triage now`: a new thread of the current queue, through the outbox, in the triage
+        channel (the triage setting, else the weekly schedule's channels, else where it was
+        typed); that channel's previous thread is marked superseded. Returns the channels."""
         if self._engine is None:
             raise TriageUnavailable("The scheduler is not running, so I can't post the thread.")
-        channel_id = self.settings(team_id=team_id).channel_id or fallback_channel_id
-        self._engine.run_now(
-            team_id=team_id, ritual=TRIAGE_RITUAL, now=now, channel_ids=[channel_id]
+        configured = self.settings(team_id=team_id).channel_id
+        result = self._engine.run_now(
+            team_id=team_id,
+            ritual=TRIAGE_RITUAL,
+            now=now,
+            channel_ids=[configured] if configured else None,
         )
-        return channel_id
+        if result.enqueued or result.skipped:
+            return [*result.enqueued, *result.skipped]
+        self._engine.run_now(
+            team_id=team_id, ritual=TRIAGE_RITUAL, now=now, channel_ids=[fallback_channel_id]
+        )
+        return [fallback_channel_id]
 
     # ---- settings ---------------------------------------------------------------------------
     def settings(self, *, team_id: str) -> TriageSettings:
@@ -193,6 +227,36 @@ class TriageService:
             tracker=TrackerConfig.from_setting(tracker) if tracker else None,
             webhook_secret=value.get("webhook_secret") or None,
         )
+
+    def save_settings(
+        self, *, team_id: str, form: SettingsForm, user_id: str, now: datetime
+    ) -> SavedSettings:
+        """Validates and stores the triage settings (`SettingsInvalid`: nothing saved). An empty
+        token keeps the stored one; a new webhook secret is generated only when asked."""
+        current = self._workspaces.get_setting(team_id=team_id, key=SETTING_KEY) or {}
+        stored_tracker = current.get("tracker") or {}
+        errors = validate_settings(form, has_token=bool(stored_tracker.get("token")))
+        if errors:
+            raise SettingsInvalid(errors)
+        value = {**current, "channel_id": form.channel_id, "sla_days": int(form.sla_days)}
+        if form.tracker_kind is None:
+            value.pop("tracker", None)
+        else:
+            value["tracker"] = {
+                "kind": form.tracker_kind,
+                "project": form.tracker_project.strip(),
+                "base_url": form.tracker_url.strip(),
+                "user": form.tracker_user.strip(),
+                "token": form.tracker_token.strip() or stored_tracker.get("token", ""),
+            }
+        secret = secrets.token_urlsafe(32) if form.new_webhook_secret else None
+        if secret:
+            value["webhook_secret"] = secret
+        self._workspaces.set_setting(
+            team_id=team_id, key=SETTING_KEY, value=value, user_id=user_id, now=now
+        )
+        logger.info("triage settings saved by %s", user_id)
+        return SavedSettings(self.settings(team_id=team_id), secret)
 
     def configure(
         self, *, team_id: str, changes: dict[str, Any], user_id: str, now: datetime
