@@ -257,3 +257,27 @@ def test_digest_counts_this_week_against_last_week(
     assert (digest.new_this_week, digest.new_last_week) == (3, 1)
     assert digest.by_area == [("Reporting", 2), ("Billing", 1)]
     assert (reporting.new_this_week, reporting.awaiting_review_total) == (2, 3)
+
+
+def test_median_time_to_review_is_computed_over_the_last_four_weeks(
+    feedback: FeedbackService, clock: FakeClock
+) -> None:
+    start = clock()
+    for hours in (1, 5, 100, 2000):
+        item = feedback.capture(
+            team_id=TEAM,
+            draft=FeedbackDraft(text=f"reviewed after {hours} hours"),
+            submitted_by="U1",
+            now=start - timedelta(hours=hours + 24),
+        )
+        feedback.change_status(
+            team_id=TEAM,
+            item_id=item.item.item_id,
+            request=StatusRequest(Status.REVIEWED),
+            user_id="UPM",
+            now=start - timedelta(hours=24) if hours < 2000 else start - timedelta(days=40),
+        )
+
+    digest = feedback.digest(team_id=TEAM, area=None, now=start)
+
+    assert digest.median_time_to_review == timedelta(hours=5)

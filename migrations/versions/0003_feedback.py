@@ -71,14 +71,16 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_feedback_items_team_status_captured",
-            ["team_id", "status", "captured_at"],
+            ["team_id", "status", "merged_into_id", "captured_at"],
             unique=False,
         )
         batch_op.create_index(
             "ix_feedback_items_team_area_captured", ["team_id", "area", "captured_at"], unique=False
         )
         batch_op.create_index(
-            "ix_feedback_items_team_reviewed", ["team_id", "reviewed_at"], unique=False
+            "ix_feedback_items_team_reviewed",
+            ["team_id", "reviewed_at", "merged_into_id", "captured_at"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_feedback_items_team_requests", ["team_id", "request_count"], unique=False

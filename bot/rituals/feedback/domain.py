@@ -8,7 +8,6 @@ import csv
 import io
 import math
 import re
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -401,13 +400,6 @@ class Digest:
 
 def rank_accounts(tallies: Iterable[AccountTally], limit: int = 5) -> list[AccountTally]:
     return sorted(tallies, key=lambda t: (-t.weight, -t.items, t.name.casefold()))[:limit]
-
-
-def median_duration(durations: Iterable[timedelta]) -> timedelta | None:
-    values = [d.total_seconds() for d in durations]
-    if not values:
-        return None
-    return timedelta(seconds=statistics.median(values))
 
 
 def describe_age(age: timedelta) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.rituals.feedback.domain import (
@@ -291,20 +292,39 @@ def new_items(
     return _digest_items(session, query)
 
 
-def review_durations(
+def _review_seconds(session: Session) -> ColumnElement[Any]:
+    """Seconds from capture to first review, in each backend's own date arithmetic."""
+    if session.get_bind().dialect.name == "sqlite":
+        days = func.julianday(FeedbackItem.reviewed_at) - func.julianday(FeedbackItem.captured_at)
+        return days * 86400.0
+    return func.extract("epoch", FeedbackItem.reviewed_at - FeedbackItem.captured_at)
+
+
+def median_review_seconds(
     session: Session, team_id: str, area: str | None, since: datetime, until: datetime
-) -> Iterator[tuple[datetime, datetime]]:
-    """(captured, reviewed) pairs for items first reviewed in the window (bounded by an index)."""
-    rows = session.execute(
-        select(FeedbackItem.captured_at, FeedbackItem.reviewed_at).where(  # one pair per item
-            *_scoped(team_id, area),  # type: ignore[arg-type]
-            FeedbackItem.reviewed_at >= since,
-            FeedbackItem.reviewed_at < until,
-        )
+) -> float | None:
+    """Median time to review of the items first reviewed in [since, until), computed in the
+    database (a count, then the middle row or two of the sorted durations): constant memory."""
+    conditions = [
+        *_scoped(team_id, area),
+        FeedbackItem.reviewed_at >= since,
+        FeedbackItem.reviewed_at < until,
+    ]
+    total = int(
+        session.scalar(select(func.count()).select_from(FeedbackItem).where(*conditions)) or 0  # type: ignore[arg-type]
     )
-    for captured, reviewed in rows:
-        if reviewed is not None:
-            yield captured, reviewed
+    if total == 0:
+        return None
+    seconds = _review_seconds(session)
+    middle = session.scalars(
+        select(seconds)
+        .where(*conditions)  # type: ignore[arg-type]
+        .order_by(seconds)
+        .offset((total - 1) // 2)
+        .limit(1 if total % 2 else 2)
+    ).all()
+    # whole seconds: SQLite's julianday arithmetic carries float noise in the microseconds
+    return float(round(sum(float(value) for value in middle) / len(middle)))
 
 
 def export_rows(

@@ -49,7 +49,6 @@ from bot.rituals.feedback.domain import (
     clean_draft,
     is_capture_emoji,
     match_area,
-    median_duration,
     parse_quick_capture,
     rank_accounts,
     requester_key,
@@ -428,11 +427,8 @@ class FeedbackService:
         week's volume and the list lengths, not the table size."""
         window = Window.week_ending(now)
         with self._sessions() as session:
-            durations = (
-                reviewed - captured
-                for captured, reviewed in queries.review_durations(
-                    session, team_id, area, now - REVIEW_LOOKBACK, now
-                )
+            median = queries.median_review_seconds(
+                session, team_id, area, now - REVIEW_LOOKBACK, now
             )
             return Digest(
                 area=area,
@@ -444,7 +440,7 @@ class FeedbackService:
                 most_requested=queries.most_requested(session, team_id, area, DIGEST_LIST),
                 awaiting_review=queries.awaiting_review(session, team_id, area, DIGEST_LIST),
                 awaiting_review_total=queries.count_awaiting_review(session, team_id, area),
-                median_time_to_review=median_duration(durations),
+                median_time_to_review=None if median is None else timedelta(seconds=median),
                 new_items=queries.new_items(session, team_id, area, window, DIGEST_LIST),
             )
 
