@@ -85,6 +85,12 @@ class Metrics:
             ["result"],
             registry=self.registry,
         )
+        self.triage_decisions = Counter(
+            "opsbot_triage_decisions_total",
+            "Triage clicks by outcome and result (won, lost to someone faster, failed)",
+            ["outcome", "result"],
+            registry=self.registry,
+        )
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -109,6 +109,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         sessions=sessions,
         workspaces=workspaces,
         trackers=lambda config: make_tracker(config, tracker_http),
+        metrics=metrics,
         default_sla_days=settings.triage_sla_days,
     )
     triage.set_engine(engine_rituals)

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from bot.rituals.triage.domain import (
     Helpdesk,
@@ -21,6 +22,7 @@ from bot.rituals.triage.domain import (
     TicketStatus,
 )
 from bot.rituals.triage.export import render, ticket_record
+from bot.rituals.triage.models import Ticket
 from bot.rituals.triage.service import TriageService, TriageUnavailable, WebhookResult
 from bot.wiring import Container
 from tests.support.clock import FakeClock
@@ -309,3 +311,27 @@ def test_export_renders_csv_and_json_with_outcomes(triage: TriageService, clock:
     assert csv_text.splitlines()[0].startswith("team_id,id,title")
     assert '"Export, with a comma"' in csv_text
     assert (data[0]["outcome"], data[0]["outcome_reason"]) == ("wont-fix", "by design")
+
+
+def test_a_ticket_left_filing_by_a_crash_can_be_decided_again_after_two_minutes(
+    triage: TriageService, container: Container, clock: FakeClock
+) -> None:
+    ticket_id = _file(triage, clock, "Stuck")
+    with container.sessions.begin() as session:  # a Bug click that crashed mid-call
+        session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id)
+            .values(status=TicketStatus.FILING.value, updated_at=clock())
+        )
+
+    clock.advance(seconds=30)
+    early = triage.decide(
+        team_id=TEAM_ID, ticket_id=ticket_id, outcome=Outcome.KNOWN, user_id="UPM", now=clock()
+    )
+    clock.advance(minutes=2)
+    later = triage.decide(
+        team_id=TEAM_ID, ticket_id=ticket_id, outcome=Outcome.KNOWN, user_id="UPM", now=clock()
+    )
+
+    assert (early.won, early.ticket.status) == (False, TicketStatus.FILING)
+    assert (later.won, later.ticket.status) == (True, TicketStatus.TRIAGED)

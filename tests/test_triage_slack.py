@@ -250,6 +250,8 @@ def test_the_webhook_creates_once_and_a_repeat_updates(
 
     assert (first.status_code, body_json(first)["result"]) == (201, "created")
     assert (again.status_code, body_json(again)["result"]) == (200, "updated")
+    counted = configured.metrics.registry.get_sample_value
+    assert counted("opsbot_triage_webhooks_total", {"result": "created"}) == 1
     [stored] = configured.services.triage.export(team_id=TEAM_ID)
     assert (stored.title, stored.severity.value, stored.external_id) == (
         "Export times out for big accounts",
@@ -389,6 +391,11 @@ def test_the_second_of_two_clicks_sees_the_first_outcome_privately(
     assert "Known issue" in all_text(updates[1].params["blocks"])
     stored = configured.services.triage.ticket(team_id=TEAM_ID, ticket_id=ticket_id)
     assert (stored.outcome, stored.decided_by) == (Outcome.KNOWN, "UA")
+    counted = configured.metrics.registry.get_sample_value
+    assert counted("opsbot_triage_decisions_total", {"outcome": "known", "result": "won"}) == 1
+    assert (
+        counted("opsbot_triage_decisions_total", {"outcome": "needs-info", "result": "lost"}) == 1
+    )
     assert fake_slack.calls_to("chat.postMessage")[-1].params["channel"] == CHANNEL  # no DM
 
 

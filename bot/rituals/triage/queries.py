@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.rituals.triage.domain import SessionState, TicketStatus
@@ -50,18 +50,25 @@ def claim(
     *,
     team_id: str,
     ticket_id: int,
-    from_status: TicketStatus,
     values: dict[str, object],
+    abandoned_before: datetime,
 ) -> bool:
-    """The conditional UPDATE behind every decision: it changes the row only while it is
-    still in `from_status`, so of two people deciding at once exactly one changes it.
+    """The conditional UPDATE behind every decision: it changes the row only while it is still
+    open, so of two people deciding at once exactly one changes it. A claim for filing left
+    behind by a crash (`filing` since before `abandoned_before`) counts as open again.
     False means someone else won."""
     result = session.execute(
         update(Ticket)
         .where(
             Ticket.team_id == team_id,
             Ticket.id == ticket_id,
-            Ticket.status == from_status.value,
+            or_(
+                Ticket.status == TicketStatus.OPEN.value,
+                and_(
+                    Ticket.status == TicketStatus.FILING.value,
+                    Ticket.updated_at < abandoned_before,
+                ),
+            ),
         )
         .values(version=Ticket.version + 1, **values)
         .execution_options(synchronize_session=False)

@@ -14,7 +14,7 @@ import logging
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, cast
 
@@ -29,6 +29,7 @@ from bot.integrations.tracker import (
     TrackerConfig,
     TrackerError,
 )
+from bot.metrics import Metrics
 from bot.rituals.catalogue import RitualName
 from bot.rituals.triage import queries
 from bot.rituals.triage.domain import (
@@ -57,6 +58,9 @@ from bot.workspace.service import WorkspaceService
 logger = logging.getLogger(__name__)
 
 SETTING_KEY = "triage"
+# A Bug or Feature click holds the ticket while it calls out (tracker timeout: 10 s). A hold
+# older than this was left by a crash, and the ticket can be decided again.
+FILING_ABANDONED = timedelta(minutes=2)
 SESSION_TICKETS = cast(Table, SessionTicket.__table__)  # Core insert: thousands of rows at once
 TRIAGE_RITUAL = RitualName.TRIAGE_THREAD.value
 
@@ -181,9 +185,11 @@ class TriageService:
         sessions: Sessions,
         workspaces: WorkspaceService,
         trackers: TrackerFactory,
+        metrics: Metrics,
         feedback: FeedbackCapture | None = None,
         default_sla_days: int = 7,
     ) -> None:
+        self._metrics = metrics
         self._sessions = sessions
         self._workspaces = workspaces
         self._trackers = trackers
@@ -439,12 +445,13 @@ class TriageService:
                 session,
                 team_id=team_id,
                 ticket_id=ticket_id,
-                from_status=TicketStatus.OPEN,
+                abandoned_before=now - FILING_ABANDONED,
                 values=_decided(outcome, user_id, now, reason=reason),
             )
             ticket = self._load(session, team_id, ticket_id)
             if won:
                 _record(session, ticket, outcome.value, user_id, reason or "", now)
+        self._count(outcome, won=won)
         return Decision(won, _view(ticket), self.settings(team_id=team_id).sla_days)
 
     def file_bug(self, *, team_id: str, ticket_id: int, user_id: str, now: datetime) -> Decision:
@@ -458,12 +465,14 @@ class TriageService:
             )
         claimed = self._claim(team_id, ticket_id, now)
         if not claimed.won:
+            self._count(Outcome.BUG, won=False)
             return claimed
         ticket = claimed.ticket
         try:
             issue = self._trackers(settings.tracker).create_issue(_new_issue(ticket))
         except TrackerError as error:
             self._release(team_id, ticket_id, now)
+            self._metrics.triage_decisions.labels(Outcome.BUG.value, "failed").inc()
             logger.warning("tracker refused ticket %s: %s", ticket_id, type(error).__name__)
             raise TriageUnavailable(
                 f"I could not create the engineering issue: {error}. The ticket is still untriaged."
@@ -482,6 +491,7 @@ class TriageService:
             )
         claimed = self._claim(team_id, ticket_id, now)
         if not claimed.won:
+            self._count(Outcome.FEATURE, won=False)
             return claimed
         ticket = claimed.ticket
         try:
@@ -537,7 +547,7 @@ class TriageService:
                 session,
                 team_id=team_id,
                 ticket_id=ticket_id,
-                from_status=TicketStatus.OPEN,
+                abandoned_before=now - FILING_ABANDONED,
                 values={"status": TicketStatus.FILING.value, "updated_at": now},
             )
             ticket = self._load(session, team_id, ticket_id)
@@ -568,7 +578,11 @@ class TriageService:
             ticket.version += 1
             _record(session, ticket, outcome.value, user_id, detail, now)
             view = _view(ticket)
+        self._count(outcome, won=True)
         return Decision(True, view, self.settings(team_id=team_id).sla_days)
+
+    def _count(self, outcome: Outcome, *, won: bool) -> None:
+        self._metrics.triage_decisions.labels(outcome.value, "won" if won else "lost").inc()
 
     def _load(self, session: Any, team_id: str, ticket_id: int) -> Ticket:
         ticket = queries.get_ticket(session, team_id, ticket_id)
