@@ -1,6 +1,7 @@
 """Drains the outbox at Slack's allowed rate, on its own threads (never a Bolt ack thread).
 
-- About one post per second per channel (`interval`), measured from when each request starts.
+- About one post per second per channel: the next post to a channel starts `interval` after
+  Slack answered the previous one.
 - A 429 pauses that method and channel for Retry-After seconds; the post is tried again.
 - 5xx, timeouts and connection errors are retried with exponential backoff, up to MAX_ATTEMPTS.
 - `channel_not_found`, `not_in_channel`, `is_archived` (and other Slack errors that retrying
@@ -93,7 +94,7 @@ class OutboxSender:
         metrics: Metrics,
         clock: Callable[[], datetime],
         on_delivered: DeliveredHook | None = None,
-        interval: float = 1.05,
+        interval: float = 1.0,
         workers: int = 8,
         lease_seconds: float = 30.0,
         backoff_base: float = 0.5,
@@ -255,10 +256,10 @@ class OutboxSender:
                 logger.info("delivery %s was posted before a crash; not posting again", row_id)
                 self._mark_sent(row_id, ritual, found, self._clock())
                 return DONE
-        started = time.monotonic()
         attempt = self._post(payload)
-        pace = max(0.0, started + self._interval - time.monotonic())
-        return self._record(row_id, ritual, attempt, pace)
+        # The channel's next post starts `interval` after Slack answered this one, so Slack
+        # sees at least `interval` between two posts whatever the network delays.
+        return self._record(row_id, ritual, attempt, self._interval)
 
     def _parent_missing(self, session: Any, row: Delivery, now: datetime) -> _Step:
         parent_rows = [
