@@ -192,7 +192,7 @@ def test_a_crash_in_the_middle_of_a_fan_out_resumes_with_one_post_per_channel(
     fake_slack.wait_for("chat.postMessage", 4, timeout=30)
     worker.kill()
     worker.wait()
-    time.sleep(0.6)  # requests the dead worker had in flight still reach Slack
+    time.sleep(1.5)  # requests the dead worker had in flight still reach Slack
     before = len(fake_slack.calls_to("chat.postMessage"))
     clock.now = datetime.now(UTC) + timedelta(minutes=10)  # the dead worker's leases expired
 
