@@ -584,3 +584,34 @@ def test_non_admin_cannot_edit_accounts(
     told = fake_slack.wait_for("chat.postEphemeral")[0]
     assert "Only workspace admins can edit accounts" in told.params["text"]
     assert fake_slack.calls_to("views.open") == []
+
+
+def test_capture_emoji_in_a_slack_connect_channel_confirms_by_dm_only(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
+) -> None:
+    fake_slack.add_channel("CEXT", is_ext_shared=True)
+    fake_slack.messages[("CEXT", MESSAGE_TS)] = {
+        "user": "UCUST",
+        "text": "Need SOC 2 report",
+        "ts": MESSAGE_TS,
+    }
+
+    slack.send(slack.requests.event(_reaction("U5", channel="CEXT")))
+
+    dm = fake_slack.wait_for("chat.postMessage")[0]
+    assert dm.channel == "U5"
+    assert fake_slack.calls_to("chat.postEphemeral") == []
+    assert [i.message_channel for i in _items(container)] == ["CEXT"]
+
+
+def test_app_home_hides_the_review_queue_from_people_who_do_not_review(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, clock: FakeClock
+) -> None:
+    fake_slack.add_user("U9", name="Sam")
+    _capture(container, clock, "Offline mode for the mobile app")
+
+    slack.event({"type": "app_home_opened", "user": "U9", "tab": "home"})
+
+    text_ = all_text(fake_slack.wait_for("views.publish")[0].params["view"]["blocks"])
+    assert "My recent feedback" in text_
+    assert "Waiting for review in your areas" not in text_

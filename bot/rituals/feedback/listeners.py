@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.home.service import HomeService
 from bot.rituals.feedback import blocks
@@ -228,9 +229,16 @@ def register(
             view = blocks.build_feedback_modal(
                 areas=areas, metadata=with_link, submitter=user_id, draft=draft
             )
-            client.views_update(
-                view_id=opened["view"]["id"], hash=opened["view"].get("hash"), view=view.to_dict()
-            )
+            try:
+                client.views_update(
+                    view_id=opened["view"]["id"],
+                    hash=opened["view"].get("hash"),
+                    view=view.to_dict(),
+                )
+            except SlackApiError as error:
+                # The person already typed or closed the form: it works without the link.
+                if error.response.get("error") not in {"hash_conflict", "not_found"}:
+                    raise
 
     @app.event("reaction_added")
     def on_reaction(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -12,7 +12,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -28,6 +28,7 @@ from bot.rituals.feedback.domain import (
     AccountRecord,
     CaptureResult,
     Digest,
+    DigestItem,
     FeedbackDraft,
     FeedbackField,
     FeedbackInvalid,
@@ -262,7 +263,7 @@ class FeedbackService:
         except FeedbackInvalid as invalid:
             if set(invalid.errors) - {FeedbackField.LINK}:
                 raise
-            draft = FeedbackDraft(**{**draft.__dict__, "link": None})
+            draft = replace(draft, link=None)
         result = self.capture(
             team_id=team_id,
             draft=draft,
@@ -444,11 +445,13 @@ class FeedbackService:
                 new_items=queries.new_items(session, team_id, area, window, DIGEST_LIST),
             )
 
-    def recent_for(self, *, team_id: str, user_id: str, limit: int = 5) -> list[Any]:
+    def recent_for(self, *, team_id: str, user_id: str, limit: int = 5) -> list[DigestItem]:
         with self._sessions() as session:
             return queries.recent_by_submitter(session, team_id, user_id, limit)
 
-    def awaiting_review_for(self, *, team_id: str, user_id: str, limit: int = 5) -> list[Any]:
+    def awaiting_review_for(
+        self, *, team_id: str, user_id: str, limit: int = 5
+    ) -> list[DigestItem]:
         """Items waiting for review in the areas this person owns (all areas when the workspace
         has not assigned owners)."""
         owners = self.settings(team_id=team_id).area_owners
