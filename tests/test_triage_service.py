@@ -335,3 +335,30 @@ def test_a_ticket_left_filing_by_a_crash_can_be_decided_again_after_two_minutes(
 
     assert (early.won, early.ticket.status) == (False, TicketStatus.FILING)
     assert (later.won, later.ticket.status) == (True, TicketStatus.TRIAGED)
+
+
+def test_many_clicks_at_once_make_one_decision_and_at_most_one_tracker_issue(
+    triage: TriageService, clock: FakeClock, tracker: FakeTracker
+) -> None:
+    ticket_id = _file(triage, clock, "Everyone clicks")
+    tracker.stall(0.2)  # the Bug click holds the ticket while the tracker answers
+    clickers = [f"U{i}" for i in range(8)]
+    barrier = threading.Barrier(len(clickers))
+
+    def click(user: str) -> bool:
+        barrier.wait()
+        if user in {"U0", "U1", "U2", "U3"}:
+            return triage.file_bug(
+                team_id=TEAM_ID, ticket_id=ticket_id, user_id=user, now=clock()
+            ).won
+        return triage.decide(
+            team_id=TEAM_ID, ticket_id=ticket_id, outcome=Outcome.KNOWN, user_id=user, now=clock()
+        ).won
+
+    with ThreadPoolExecutor(len(clickers)) as pool:
+        wins = list(pool.map(click, clickers))
+
+    assert wins.count(True) == 1
+    stored = triage.ticket(team_id=TEAM_ID, ticket_id=ticket_id)
+    assert stored.status is TicketStatus.TRIAGED
+    assert len(tracker.created) == (1 if stored.outcome is Outcome.BUG else 0)

@@ -672,3 +672,18 @@ def test_the_app_home_shows_my_assignments_and_the_outcome_of_my_tickets(
     assert "Assigned to you" in text
     assert "Tickets you sent to triage" in text
     assert "Login loops: waiting (this week)" in text
+
+
+def test_needs_info_on_a_helpdesk_ticket_points_the_clicker_to_the_helpdesk(
+    slack: SlackDriver, configured: Container, clock: FakeClock, fake_slack: FakeSlackApi
+) -> None:
+    _hook(slack, _zendesk("31", "Cannot log in"))
+    _run_week(configured, clock)
+    [(ticket_id, ts)] = _ticket_posts(fake_slack).items()
+
+    _click(slack, TriageIds.NEEDS_INFO, ticket_id, ts, user="UPM")
+
+    told = fake_slack.wait_for("chat.postEphemeral")[0].params
+    assert told["user"] == "UPM"
+    assert "ask the requester for details there" in told["text"]
+    assert "https://acme.zendesk.com/agent/tickets/31" in told["text"]
