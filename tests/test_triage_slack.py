@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +20,7 @@ from bot.outbox.sender import OutboxSender
 from bot.rituals.triage.domain import Outcome, TicketStatus
 from bot.rituals.triage.ids import TriageIds
 from bot.scheduling.registry import after_delivery_hook
+from bot.web import ticket_hook
 from bot.web.ticket_hook import sign
 from bot.wiring import Container
 from tests.support.clock import FakeClock
@@ -687,3 +689,27 @@ def test_needs_info_on_a_helpdesk_ticket_points_the_clicker_to_the_helpdesk(
     assert told["user"] == "UPM"
     assert "ask the requester for details there" in told["text"]
     assert "https://acme.zendesk.com/agent/tickets/31" in told["text"]
+
+
+def _documented_examples() -> list[dict[str, Any]]:
+    """Every JSON example in the webhook's documentation, placeholders filled in as the
+    helpdesk would (a priority word, a ticket number, text)."""
+    doc = ticket_hook.__doc__ or ""
+    filled = re.sub(
+        r"\{\{ticket\.(\w+)\}\}",
+        lambda m: {"priority": "Urgent", "id": "5150"}.get(m.group(1), f"sample {m.group(1)}"),
+        doc,
+    )
+    blocks = re.findall(r"^    (\{.*?\})$", filled, flags=re.MULTILINE | re.DOTALL)
+    return [json.loads(" ".join(block.split())) for block in blocks]
+
+
+def test_every_documented_webhook_example_is_accepted(
+    slack: SlackDriver, configured: Container
+) -> None:
+    examples = _documented_examples()
+
+    statuses = [_hook(slack, example).status_code for example in examples]
+
+    assert [e["helpdesk"] for e in examples] == ["zendesk", "intercom", "freshdesk", "zendesk"]
+    assert statuses == [201, 201, 201, 200]

@@ -29,14 +29,16 @@ The body (JSON object):
     created_at   no        ISO 8601 with a zone; defaults to when it was received
     status       no        "deleted" removes the ticket; anything else keeps it queued
 
-Zendesk (Admin Center → Webhooks, then a trigger "Notify webhook" with this JSON body):
+Zendesk (Admin Center → Webhooks, JSON, signed; then a trigger "Notify webhook" with this body;
+a ticket without a priority arrives as "-" and is treated as normal):
 
     {"helpdesk": "zendesk", "id": "{{ticket.id}}", "title": "{{ticket.title}}",
      "description": "{{ticket.description}}", "account": "{{ticket.organization.name}}",
      "severity": "{{ticket.priority}}", "url": "{{ticket.link}}",
-     "requester": "{{ticket.requester.email}}", "created_at": "{{ticket.created_at_with_time}}"}
+     "requester": "{{ticket.requester.email}}"}
 
-Intercom (a workflow "Send webhook" action, or a relay that signs with X-Opsbot-Signature):
+Intercom (a Workflows custom action, through a relay that adds X-Opsbot-Signature, since
+Intercom cannot compute an HMAC over a body it templates):
 
     {"helpdesk": "intercom", "id": "215468394", "title": "Export to CSV times out",
      "description": "Exports of more than 50k rows fail after 30 s",
@@ -44,8 +46,8 @@ Intercom (a workflow "Send webhook" action, or a relay that signs with X-Opsbot-
      "url": "https://app.intercom.com/a/inbox/abc123/inbox/conversation/215468394",
      "requester": "dana@acme.example", "created_at": "2026-11-16T08:12:00Z"}
 
-Freshdesk (Automations → "Trigger webhook", POST, JSON, custom header X-Opsbot-Signature from a
-signing relay, since Freshdesk cannot compute an HMAC itself):
+Freshdesk (Automations → "Trigger webhook", POST, JSON, through a relay that adds
+X-Opsbot-Signature, since Freshdesk cannot compute an HMAC itself; priority 1-4 or its name):
 
     {"helpdesk": "freshdesk", "id": "{{ticket.id}}", "title": "{{ticket.subject}}",
      "description": "{{ticket.description_text}}", "account": "{{ticket.company.name}}",

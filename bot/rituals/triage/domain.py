@@ -302,6 +302,8 @@ _SEVERITY_ALIASES = {
     "medium": Severity.NORMAL,
     "critical": Severity.URGENT,
     "": Severity.NORMAL,
+    "-": Severity.NORMAL,  # Zendesk's placeholder for a ticket without a priority
+    "none": Severity.NORMAL,
 }
 
 
