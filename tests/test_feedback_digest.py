@@ -175,3 +175,25 @@ def test_scheduled_run_posts_the_digest_once_through_the_outbox(
     assert (first.posts, again.posts) == (1, 0)
     assert [call.channel for call in posted] == ["CDIGEST"]
     assert "Feedback digest" in all_text(posted[0].params["blocks"])
+
+
+def test_top_accounts_keep_the_five_with_most_arr_weighted_items(
+    container: Container, clock: FakeClock
+) -> None:
+    feedback = container.services.feedback
+    feedback.import_accounts(
+        team_id=TEAM_ID,
+        records=[AccountRecord(f"Account {n}", arr=n * 1000) for n in range(1, 8)],
+        now=clock(),
+    )
+    for n in range(1, 8):
+        feedback.capture(
+            team_id=TEAM_ID,
+            draft=FeedbackDraft(text=f"request {n}", account_name=f"Account {n}"),
+            submitted_by="U1",
+            now=clock() - timedelta(days=1),
+        )
+
+    digest = feedback.digest(team_id=TEAM_ID, area=None, now=clock())
+
+    assert [t.name for t in digest.top_accounts] == [f"Account {n}" for n in (7, 6, 5, 4, 3)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -281,3 +283,54 @@ def test_median_time_to_review_is_computed_over_the_last_four_weeks(
     digest = feedback.digest(team_id=TEAM, area=None, now=start)
 
     assert digest.median_time_to_review == timedelta(hours=5)
+
+
+def test_racing_captures_of_one_message_store_one_item(
+    feedback: FeedbackService, container: Container, clock: FakeClock
+) -> None:
+    message = SourceMessage("C1", "1700000000.000900", None)
+    barrier = threading.Barrier(4)
+
+    def capture(user: str) -> int:
+        barrier.wait()
+        result = feedback.capture(
+            team_id=TEAM,
+            draft=FeedbackDraft(text="Race me"),
+            submitted_by=user,
+            now=clock(),
+            source_message=message,
+        )
+        return result.item.item_id
+
+    with ThreadPoolExecutor(4) as pool:
+        ids = list(pool.map(capture, ["U1", "U2", "U3", "U4"]))
+
+    assert len(set(ids)) == 1
+    assert _count_items(container) == 1
+
+
+def test_racing_captures_naming_one_new_account_create_it_once(
+    feedback: FeedbackService, container: Container, clock: FakeClock
+) -> None:
+    feedback.capture(
+        team_id=TEAM, draft=FeedbackDraft(text="warm up"), submitted_by="U1", now=clock()
+    )
+    barrier = threading.Barrier(4)
+
+    def capture(n: int) -> bool:
+        barrier.wait()
+        return feedback.capture(
+            team_id=TEAM,
+            draft=FeedbackDraft(text=f"request number {n}", account_name="Hooli"),
+            submitted_by="U1",
+            now=clock(),
+        ).created
+
+    with ThreadPoolExecutor(4) as pool:
+        created = list(pool.map(capture, range(4)))
+
+    with container.sessions() as session:
+        accounts = list(session.scalars(select(FeedbackAccount.name)))
+    assert created == [True, True, True, True]
+    assert accounts == ["Hooli"]
+    assert _count_items(container) == 5

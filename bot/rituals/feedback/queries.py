@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.rituals.feedback.domain import (
@@ -195,9 +195,11 @@ def count_by_area(
     return sorted(tallies, key=lambda pair: (-pair[1], pair[0]))
 
 
-def account_tallies(
-    session: Session, team_id: str, area: str | None, window: Window
+def top_accounts(
+    session: Session, team_id: str, area: str | None, window: Window, limit: int
 ) -> list[AccountTally]:
+    """The accounts with most ARR-weighted items in the window, ranked in the database so only
+    `limit` rows come back however many accounts spoke (see `AccountTally.weight`)."""
     per_account = (
         select(FeedbackItem.account_id, func.count().label("item_count"))
         .where(
@@ -209,10 +211,17 @@ def account_tallies(
         .group_by(FeedbackItem.account_id)
         .subquery()
     )
+    arr_or_one = case((FeedbackAccount.arr >= 1, FeedbackAccount.arr), else_=1)
     rows = session.execute(
-        select(FeedbackAccount.name, FeedbackAccount.arr, per_account.c.item_count).join(
-            per_account, per_account.c.account_id == FeedbackAccount.id
+        select(FeedbackAccount.name, FeedbackAccount.arr, per_account.c.item_count)
+        .join(per_account, per_account.c.account_id == FeedbackAccount.id)
+        .where(FeedbackAccount.team_id == team_id)
+        .order_by(
+            (per_account.c.item_count * arr_or_one).desc(),
+            per_account.c.item_count.desc(),
+            FeedbackAccount.name_key,
         )
+        .limit(limit)
     ).all()
     return [AccountTally(row.name, int(row.item_count), row.arr) for row in rows]
 

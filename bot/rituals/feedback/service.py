@@ -66,6 +66,7 @@ AREAS_SETTING = "product_areas"  # {"areas": ["Reporting", ...]}
 FEEDBACK_SETTING = "feedback"  # {"capture_emoji": "bulb", "area_owners": {"Reporting": ["U1"]}}
 
 DIGEST_LIST = 10
+TOP_ACCOUNTS = 5
 REVIEW_LOOKBACK = timedelta(days=28)
 
 
@@ -146,35 +147,35 @@ class FeedbackService:
         self._workspaces.ensure_workspace(team_id=team_id, now=now)
         if source_message is not None and capture_key is None:
             capture_key = f"msg:{source_message.channel_id}:{source_message.ts}"
-        try:
-            with self._sessions.begin() as session:
-                existing = (
-                    queries.item_by_capture_key(session, team_id, capture_key)
-                    if capture_key
-                    else None
-                )
-                if existing is not None:
-                    return CaptureResult(_summary(session, existing), False, [])
-                item = self._insert(
-                    session,
-                    team_id=team_id,
-                    draft=cleaned,
-                    submitted_by=submitted_by,
-                    now=now,
-                    source_message=source_message,
-                    capture_key=capture_key,
-                )
-                similar = self._similar(session, team_id, item)
-                result = CaptureResult(_summary(session, item), True, similar)
-        except IntegrityError:
-            # The same capture raced us (a double click, Slack retrying): the first one wins.
-            if capture_key is None:
-                raise
-            with self._sessions() as session:
-                existing = queries.item_by_capture_key(session, team_id, capture_key)
-                if existing is None:
+        for attempt in (1, 2):
+            try:
+                with self._sessions.begin() as session:
+                    existing = (
+                        queries.item_by_capture_key(session, team_id, capture_key)
+                        if capture_key
+                        else None
+                    )
+                    if existing is not None:
+                        return CaptureResult(_summary(session, existing), False, [])
+                    item = self._insert(
+                        session,
+                        team_id=team_id,
+                        draft=cleaned,
+                        submitted_by=submitted_by,
+                        now=now,
+                        source_message=source_message,
+                        capture_key=capture_key,
+                    )
+                    similar = self._similar(session, team_id, item)
+                    result = CaptureResult(_summary(session, item), True, similar)
+                break
+            except IntegrityError:
+                # Another capture won a race: the same message or submission (it is returned
+                # as already captured), or a new account name created at the same moment (the
+                # second try finds the account).
+                if attempt == 2:
                     raise
-                return CaptureResult(_summary(session, existing), False, [])
+                logger.info("capture raced another one; trying once more")
         self._metrics.feedback_captured.labels(cleaned.source.value).inc()
         logger.info("feedback %s captured from %s", result.item.item_id, cleaned.source.value)
         return result
@@ -437,7 +438,9 @@ class FeedbackService:
                 new_this_week=queries.count_captured(session, team_id, area, window),
                 new_last_week=queries.count_captured(session, team_id, area, window.previous()),
                 by_area=queries.count_by_area(session, team_id, area, window),
-                top_accounts=rank_accounts(queries.account_tallies(session, team_id, area, window)),
+                top_accounts=rank_accounts(
+                    queries.top_accounts(session, team_id, area, window, TOP_ACCOUNTS)
+                ),
                 most_requested=queries.most_requested(session, team_id, area, DIGEST_LIST),
                 awaiting_review=queries.awaiting_review(session, team_id, area, DIGEST_LIST),
                 awaiting_review_total=queries.count_awaiting_review(session, team_id, area),
