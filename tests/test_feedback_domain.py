@@ -19,6 +19,8 @@ from bot.rituals.feedback.domain import (
     AccountsFileInvalid,
     AccountTally,
     CaptureResult,
+    CommandKind,
+    FeedbackCommand,
     FeedbackDraft,
     FeedbackField,
     FeedbackInvalid,
@@ -36,6 +38,7 @@ from bot.rituals.feedback.domain import (
     clean_draft,
     is_capture_emoji,
     parse_accounts_csv,
+    parse_feedback_command,
     parse_quick_capture,
     rank_accounts,
     trend,
@@ -64,6 +67,21 @@ AREAS = ["Reporting", "Billing", "Mobile apps"]
 )
 def test_quick_capture_hints(typed: str, expected: QuickCapture) -> None:
     assert parse_quick_capture(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("", FeedbackCommand(CommandKind.FORM)),
+        ("  Export ", FeedbackCommand(CommandKind.EXPORT)),
+        ("export to CSV is slow", FeedbackCommand(CommandKind.CAPTURE, "export to CSV is slow")),
+        ("help", FeedbackCommand(CommandKind.HELP)),
+        ("edit account  Big  Co", FeedbackCommand(CommandKind.EDIT_ACCOUNT, "Big Co")),
+        ("account page is slow", FeedbackCommand(CommandKind.CAPTURE, "account page is slow")),
+    ],
+)
+def test_feedback_subcommands_are_whole_words(typed: str, expected: FeedbackCommand) -> None:
+    assert parse_feedback_command(typed) == expected
 
 
 def test_clean_draft_matches_areas_loosely_and_squeezes_account_names() -> None:

@@ -564,7 +564,7 @@ def test_admin_edits_an_account_from_slack(
         },
     }
 
-    slack.command("/feedback", "account Acme", user_id="UADMIN")
+    slack.command("/feedback", "edit account Acme", user_id="UADMIN")
     fake_slack.wait_for("views.open")
     slack.send(
         slack.requests.view_submission(FeedbackIds.ACCOUNT_MODAL.value, values, user_id="UADMIN")
@@ -579,7 +579,7 @@ def test_non_admin_cannot_edit_accounts(
 ) -> None:
     fake_slack.add_user("U1", is_admin=False)
 
-    slack.command("/feedback", "account Acme")
+    slack.command("/feedback", "edit account Acme")
 
     told = fake_slack.wait_for("chat.postEphemeral")[0]
     assert "Only workspace admins can edit accounts" in told.params["text"]

@@ -318,7 +318,7 @@ def build_help_blocks() -> list[Block]:
                 "*`/feedback [Acme] export to CSV is slow #reporting`* saves at once "
                 "(account in brackets, product area as a hashtag).\n"
                 "*`/feedback export`* sends you every item as a CSV file.\n"
-                "*`/feedback account Acme`* edits an account (admins).\n"
+                "*`/feedback edit account Acme`* edits an account (admins).\n"
                 "Message menu → *Capture as feedback* captures any message; so does reacting "
                 "with the workspace's capture emoji."
             )

@@ -18,6 +18,7 @@ from bot.home.service import HomeService
 from bot.rituals.feedback import blocks
 from bot.rituals.feedback.domain import (
     AccountInvalid,
+    CommandKind,
     FeedbackDraft,
     FeedbackInvalid,
     ItemAction,
@@ -29,6 +30,7 @@ from bot.rituals.feedback.domain import (
     StatusRequest,
     account_from_form,
     needs_details,
+    parse_feedback_command,
 )
 from bot.rituals.feedback.forms import (
     FeedbackModalMetadata,
@@ -73,11 +75,10 @@ def register(
     def on_feedback(
         ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
-        text = (command.get("text") or "").strip()
-        word = text.split(maxsplit=1)[0].lower() if text else ""
+        parsed = parse_feedback_command(command.get("text") or "")
         team_id, user_id = context.team_id or "", command["user_id"]
         channel_id = command.get("channel_id")
-        if not text:
+        if parsed.kind is CommandKind.FORM:
             ack()
             settings = feedback.settings(team_id=team_id)
             view = blocks.build_feedback_modal(
@@ -86,11 +87,9 @@ def register(
                 submitter=user_id,
             )
             client.views_open(trigger_id=command["trigger_id"], view=view.to_dict())
-            return
-        if word == "help":
+        elif parsed.kind is CommandKind.HELP:
             ack(blocks=[b.to_dict() for b in blocks.build_help_blocks()], text="/feedback help")
-            return
-        if word == "export":
+        elif parsed.kind is CommandKind.EXPORT:
             ack(text=":hourglass_flowing_sand: Preparing your export; it arrives as a DM.")
             csv_text = "".join(feedback.export(team_id=team_id, fmt="csv", since=None))
             gateway(client).upload_privately(
@@ -99,26 +98,28 @@ def register(
                 content=csv_text,
                 comment="Your feedback export (only you can see this).",
             )
-            return
-        if word == "account":
+        elif parsed.kind is CommandKind.EDIT_ACCOUNT:
             ack()
             admins.require_admin(team_id=team_id, user_id=user_id, what="edit accounts")
-            name = text.split(maxsplit=1)[1] if " " in text else ""
-            record = feedback.get_account(team_id=team_id, name=name) if name else None
-            view = blocks.build_account_modal(name, record)
+            record = (
+                feedback.get_account(team_id=team_id, name=parsed.argument)
+                if parsed.argument
+                else None
+            )
+            view = blocks.build_account_modal(parsed.argument, record)
             client.views_open(trigger_id=command["trigger_id"], view=view.to_dict())
-            return
-        ack()
-        result = feedback.quick_capture(
-            team_id=team_id, text=text, submitted_by=user_id, now=clock()
-        )
-        gateway(client).tell_privately(
-            user_id=user_id,
-            channel_id=channel_id,
-            text=blocks.capture_fallback_text(result),
-            blocks=blocks.build_capture_confirmation(result, offer_details=True),
-            response_url=command.get("response_url"),
-        )
+        else:
+            ack()
+            result = feedback.quick_capture(
+                team_id=team_id, text=parsed.argument, submitted_by=user_id, now=clock()
+            )
+            gateway(client).tell_privately(
+                user_id=user_id,
+                channel_id=channel_id,
+                text=blocks.capture_fallback_text(result),
+                blocks=blocks.build_capture_confirmation(result, offer_details=True),
+                response_url=command.get("response_url"),
+            )
 
     # ---- the form ----------------------------------------------------------------------------
     @app.options(FeedbackIds.ACCOUNT_SELECT.value)
