@@ -25,7 +25,6 @@ from bot.rituals.feedback.domain import (
     ReactionOutcome,
     Source,
     SourceMessage,
-    StatusChange,
     StatusChangeInvalid,
     StatusRequest,
     account_from_form,
@@ -60,15 +59,6 @@ def register(
 
     def gateway(client: WebClient) -> SlackFeedbackGateway:
         return SlackFeedbackGateway(client, shared)
-
-    def close_the_loop(client: WebClient, change: StatusChange) -> None:
-        slack = gateway(client)
-        for user_id in change.notify:
-            slack.send_dm(
-                user_id=user_id,
-                text=blocks.loop_closing_text(change.item),
-                blocks=blocks.build_loop_closing_message(change.item),
-            )
 
     # ---- /feedback ---------------------------------------------------------------------------
     @app.command(FeedbackIds.COMMAND.value)
@@ -333,7 +323,7 @@ def register(
             user_id=user_id,
             now=clock(),
         )
-        close_the_loop(client, change)
+        gateway(client).close_the_loop(change)
         _after_change(body, client, respond, user_id, team_id, blocks.status_changed_text(change))
 
     @app.view(FeedbackIds.STATUS_MODAL.value)
@@ -363,7 +353,7 @@ def register(
             ack(response_action="errors", errors={block.value: invalid.message})
             return
         ack()
-        close_the_loop(client, change)
+        gateway(client).close_the_loop(change)
         gateway(client).tell_privately(
             user_id=body["user"]["id"],
             channel_id=metadata.channel_id,

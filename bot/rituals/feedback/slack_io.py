@@ -17,7 +17,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.webhook import WebhookClient
 
-from bot.rituals.feedback.domain import MessageUnreadable, ReadMessage
+from bot.rituals.feedback.blocks import build_loop_closing_message, loop_closing_text
+from bot.rituals.feedback.domain import MessageUnreadable, ReadMessage, StatusChange
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,16 @@ class SlackFeedbackGateway:
     def send_dm(self, *, user_id: str, text: str, blocks: Sequence[Block] = ()) -> None:
         payload: Any = [block.to_dict() for block in blocks] or None
         self._client.chat_postMessage(channel=user_id, text=text, blocks=payload)
+
+    def close_the_loop(self, change: StatusChange) -> None:
+        """DMs everyone `change.notify` names that the item shipped (or why it was declined).
+        Releases call this after `FeedbackService.change_status` marks linked items shipped."""
+        for user_id in change.notify:
+            self.send_dm(
+                user_id=user_id,
+                text=loop_closing_text(change.item),
+                blocks=build_loop_closing_message(change.item),
+            )
 
     def upload_privately(self, *, user_id: str, filename: str, content: str, comment: str) -> None:
         """A file only this person can see: uploaded into their DM with the bot."""
