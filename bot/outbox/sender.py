@@ -1,7 +1,7 @@
 """Drains the outbox at Slack's allowed rate, on its own threads (never a Bolt ack thread).
 
-- About one post per second per channel: the next post to a channel starts `interval` after
-  Slack answered the previous one.
+- About one post per second per channel: the next post to a channel starts `interval` (1.02 s:
+  a small margin for network jitter) after the previous one started.
 - A 429 pauses that method and channel for Retry-After seconds; the post is tried again.
 - 5xx, timeouts and connection errors are retried with exponential backoff, up to MAX_ATTEMPTS.
 - `channel_not_found`, `not_in_channel`, `is_archived` (and other Slack errors that retrying
@@ -69,10 +69,12 @@ class _Attempt:
 @dataclass(frozen=True)
 class _Step:
     """What happens next to a row: try it again (after `delay`) or not; the channel waits
-    `delay` before its next post either way."""
+    `delay` before its next post either way, counted from `since` (a monotonic time) when
+    given, else from when the step is applied."""
 
     again: bool
     delay: float = 0.0
+    since: float | None = None
 
 
 DONE = _Step(again=False)
@@ -94,7 +96,7 @@ class OutboxSender:
         metrics: Metrics,
         clock: Callable[[], datetime],
         on_delivered: DeliveredHook | None = None,
-        interval: float = 1.0,
+        interval: float = 1.02,
         workers: int = 8,
         lease_seconds: float = 30.0,
         backoff_base: float = 0.5,
@@ -205,7 +207,8 @@ class OutboxSender:
         finally:
             with self._cond:
                 queue = self._queues[key]
-                queue.ready_at = max(queue.ready_at, time.monotonic() + step.delay)
+                start = step.since if step.since is not None else time.monotonic()
+                queue.ready_at = max(queue.ready_at, start + step.delay)
                 if step.again:
                     queue.rows.appendleft(row_id)
                 else:
@@ -256,10 +259,14 @@ class OutboxSender:
                 logger.info("delivery %s was posted before a crash; not posting again", row_id)
                 self._mark_sent(row_id, ritual, found, self._clock())
                 return DONE
+        posted_at = time.monotonic()
         attempt = self._post(payload)
-        # The channel's next post starts `interval` after Slack answered this one, so Slack
-        # sees at least `interval` between two posts whatever the network delays.
-        return self._record(row_id, ritual, attempt, self._interval)
+        step = self._record(row_id, ritual, attempt, self._interval)
+        if attempt.outcome is Outcome.SENT:
+            # The channel's next post starts `interval` after this one started, so the time
+            # Slack takes to answer and our bookkeeping do not slow the channel below its rate.
+            return _Step(again=False, delay=self._interval, since=posted_at)
+        return step
 
     def _parent_missing(self, session: Any, row: Delivery, now: datetime) -> _Step:
         parent_rows = [
