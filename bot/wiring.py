@@ -66,6 +66,7 @@ class Container:
             sender=self.sender,
             lock=leader_lock_for(self.settings.database_url),
             clock=self.clock,
+            housekeeping=lambda now: self.services.workspaces.prune_processed_events(now=now),
         )
 
     def close(self) -> None:

@@ -197,3 +197,17 @@ def test_production_server_serves_slack_health_and_metrics_over_http(
     assert "opsbot runs" in command.text
     assert health.json() == {"status": "ok", "database": "up"}
     assert "opsbot_ack_seconds_bucket" in metrics.text
+
+
+def test_scheduler_housekeeping_prunes_event_ids_past_slacks_retry_window(
+    slack: SlackDriver, container: Container, clock: FakeClock
+) -> None:
+    slack.event(HOME_OPENED, event_id="Ev0STALE")
+    clock.advance(days=3)
+    slack.event(HOME_OPENED, event_id="Ev0FRESH")
+
+    container.build_scheduler().housekeep(clock())
+
+    with container.sessions() as session:
+        left = session.scalars(select(ProcessedEvent.event_id)).all()
+    assert left == ["Ev0FRESH"]

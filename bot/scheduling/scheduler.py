@@ -28,6 +28,8 @@ from bot.scheduling.service import RitualEngine, ScheduleService, ScheduleView
 logger = logging.getLogger(__name__)
 
 SYNC_JOB_ID = "opsbot:sync-schedules"
+HOUSEKEEPING_JOB_ID = "opsbot:housekeeping"
+Housekeeping = Callable[[datetime], object]
 
 
 def job_id(schedule: ScheduleView) -> str:
@@ -45,6 +47,7 @@ class RitualScheduler:
         clock: Callable[[], datetime],
         sync_seconds: float = 15.0,
         standby_poll_seconds: float = 5.0,
+        housekeeping: Housekeeping | None = None,
     ) -> None:
         self._engine = engine
         self._schedules = schedules
@@ -53,6 +56,7 @@ class RitualScheduler:
         self._clock = clock
         self._sync_seconds = sync_seconds
         self._standby_poll = standby_poll_seconds
+        self._housekeeping = housekeeping
         self._scheduler: BackgroundScheduler | None = None
         self._fingerprints: dict[str, tuple[object, ...]] = {}
         self._sender_stop = threading.Event()
@@ -143,6 +147,9 @@ class RitualScheduler:
             id=SYNC_JOB_ID,
             replace_existing=True,
         )
+        scheduler.add_job(
+            self.housekeep, "interval", hours=1, id=HOUSEKEEPING_JOB_ID, replace_existing=True
+        )
 
     def _step_down(self) -> None:
         if self._scheduler is not None:
@@ -179,6 +186,11 @@ class RitualScheduler:
                 replace_existing=True,
             )
             self._fingerprints[ident] = fingerprint
+
+    def housekeep(self, now: datetime | None = None) -> None:
+        """Hourly clean-up on the leader only (e.g. Slack event ids past Slack's retry window)."""
+        if self._housekeeping is not None:
+            self._housekeeping(now or self._clock())
 
     def catch_up(self) -> None:
         """Runs firings missed while no scheduler ran, if still within the grace window."""
