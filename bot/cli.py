@@ -8,14 +8,20 @@ import signal
 import sys
 from collections.abc import Sequence
 from types import FrameType
+from typing import TYPE_CHECKING
+from urllib.error import URLError
 
 import yaml
+from slack_sdk.errors import SlackApiError
 
 from bot.config import ConfigurationError, Settings, SlackMode, load_settings
 from bot.db import upgrade_database
 from bot.logs import configure_logging
 from bot.rituals.feedback import cli as feedback_cli
 from bot.slack.manifest import build_manifest
+
+if TYPE_CHECKING:
+    from bot.wiring import Container
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +43,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"opsbot: {error}", file=sys.stderr)
         return 2
+    except SlackApiError as error:
+        # Bolt checks the bot token with auth.test when the app is built.
+        code = error.response.get("error") if error.response is not None else "unknown"
+        print(
+            f"opsbot: Slack refused the bot token ({code}): check SLACK_BOT_TOKEN "
+            "(OAuth & Permissions, after installing the app).",
+            file=sys.stderr,
+        )
+        return 2
+    except (URLError, ConnectionError) as error:
+        reason = getattr(error, "reason", error)
+        print(f"opsbot: cannot reach Slack at {settings.slack_api_url}: {reason}", file=sys.stderr)
+        return 1
     return result
 
 
@@ -105,6 +124,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
     container = build_container(settings)
+    _check_slack_token(container)
     scheduler_stop = None
     if not args.no_scheduler:
         from bot.scheduling.leader import SchedulerAlreadyRunning
@@ -145,6 +165,7 @@ def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
     container = build_container(settings)
+    _check_slack_token(container)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -170,6 +191,7 @@ def _ritual_run(settings: Settings, args: argparse.Namespace) -> int:
 
     settings.require_slack_credentials(settings.mode_for_web)
     container = build_container(settings)
+    _check_slack_token(container)
     try:
         result = container.engine_rituals.run_now(
             team_id=args.team, ritual=args.name, channel_ids=args.channel, now=utcnow()
@@ -234,6 +256,7 @@ def _socket(settings: Settings, args: argparse.Namespace) -> int:
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
     container = build_container(settings)
+    _check_slack_token(container)
     handler = SocketModeHandler(container.bolt, settings.secret(settings.slack_app_token))
     logger.info("opsbot connecting over Socket Mode")
     try:
@@ -241,6 +264,12 @@ def _socket(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         container.close()
     return 0
+
+
+def _check_slack_token(container: Container) -> None:
+    """Asks Slack once (auth.test) before starting anything, so a revoked token or an
+    unreachable Slack is one clear line from `main`, not a stack trace from a thread."""
+    container.client.auth_test()
 
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:

@@ -84,3 +84,4 @@ def configure_logging(level: str, fmt: str) -> None:
     logging.getLogger("slack_sdk").setLevel(max(logging.INFO, root.level))
     logging.getLogger("slack_bolt").setLevel(max(logging.INFO, root.level))
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

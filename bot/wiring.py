@@ -6,8 +6,9 @@ Nothing is built at import time; the CLI, tests and benchmarks each call `build_
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from flask import Flask
 from slack_bolt import App
@@ -49,14 +50,24 @@ class Container:
     metrics: Metrics
     client: MeteredWebClient
     services: AppServices
-    bolt: App
-    web: Flask
     clock: Callable[[], datetime]
     outbox: Outbox
     registry: RitualRegistry
     schedules: ScheduleService
     engine_rituals: RitualEngine
     sender: OutboxSender
+    make_bolt: Callable[[], App] = field(repr=False)
+    make_web: Callable[[App], Flask] = field(repr=False)
+
+    # The Slack app and the web app are built on first use: Bolt checks the bot token with
+    # Slack when it is built, and commands such as `opsbot export` need only the database.
+    @cached_property
+    def bolt(self) -> App:
+        return self.make_bolt()
+
+    @cached_property
+    def web(self) -> Flask:
+        return self.make_web(self.bolt)
 
     def build_scheduler(self) -> RitualScheduler:
         """The scheduler role (`opsbot serve` in-process, or `opsbot scheduler`)."""
@@ -70,7 +81,8 @@ class Container:
         )
 
     def close(self) -> None:
-        executor = getattr(self.bolt, "_listener_runner", None)
+        bolt = self.__dict__.get("bolt")
+        executor = getattr(bolt, "_listener_runner", None)
         if executor is not None:
             executor.listener_executor.shutdown(wait=False, cancel_futures=True)
         self.engine.dispose()
@@ -134,20 +146,25 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
     services.home.add_section(TriageHomeSection(triage))
     services.home.add_section(FeedbackHomeSection(services.feedback))
     registry.register(FeedbackDigestRunner(services.feedback))
-    bolt = build_bolt_app(
-        settings=settings, client=client, metrics=metrics, services=services, clock=clock
-    )
-    endpoint = SlackEndpoint(
-        app=bolt,
-        signing_secret=settings.secret(settings.slack_signing_secret) or "",
-        metrics=metrics,
-    )
-    web = create_web_app(
-        endpoint=endpoint,
-        engine=engine,
-        metrics=metrics,
-        extra_routes=[make_ticket_hook(service=triage, metrics=metrics, clock=clock)],
-    )
+
+    def make_bolt() -> App:
+        return build_bolt_app(
+            settings=settings, client=client, metrics=metrics, services=services, clock=clock
+        )
+
+    def make_web(bolt: App) -> Flask:
+        endpoint = SlackEndpoint(
+            app=bolt,
+            signing_secret=settings.secret(settings.slack_signing_secret) or "",
+            metrics=metrics,
+        )
+        return create_web_app(
+            endpoint=endpoint,
+            engine=engine,
+            metrics=metrics,
+            extra_routes=[make_ticket_hook(service=triage, metrics=metrics, clock=clock)],
+        )
+
     return Container(
         settings=settings,
         engine=engine,
@@ -155,12 +172,12 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         metrics=metrics,
         client=client,
         services=services,
-        bolt=bolt,
-        web=web,
         clock=clock,
         outbox=outbox,
         registry=registry,
         schedules=schedules,
         engine_rituals=engine_rituals,
         sender=sender,
+        make_bolt=make_bolt,
+        make_web=make_web,
     )

@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, inspect
 from bot.config import ConfigurationError, SlackMode, load_settings
 from bot.logs import ContextFilter, request_id_var, scrub
 from bot.slack.executor import ContextCopyingExecutor
+from tests.support.fake_slack import FakeSlackApi
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -161,3 +162,58 @@ def test_no_command_prints_help_and_fails(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert "serve" in result.stdout
+
+
+def test_export_needs_only_the_database_not_slack(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'export.db'}"
+    _run_opsbot("db", "upgrade", env={"DATABASE_URL": url}, cwd=tmp_path)
+
+    result = _run_opsbot(
+        "export", "tickets", "--format", "json", env={"DATABASE_URL": url}, cwd=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_serve_with_slack_unreachable_says_so_in_one_line(tmp_path: Path) -> None:
+    result = _run_opsbot(
+        "serve",
+        env={
+            "SLACK_SIGNING_SECRET": "abc123",
+            "SLACK_BOT_TOKEN": "xoxb-1-2",
+            "SLACK_API_URL": "http://127.0.0.1:9/api/",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        },
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("opsbot: cannot reach Slack at http://127.0.0.1:9/api/")
+    )
+
+
+def test_serve_with_a_revoked_token_names_the_token(
+    tmp_path: Path, fake_slack: FakeSlackApi
+) -> None:
+    fake_slack.error("auth.test", "invalid_auth")
+
+    result = _run_opsbot(
+        "serve",
+        env={
+            "SLACK_SIGNING_SECRET": "abc123",
+            "SLACK_BOT_TOKEN": "xoxb-revoked",
+            "SLACK_API_URL": fake_slack.api_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        },
+        cwd=tmp_path,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "opsbot: Slack refused the bot token (invalid_auth): check SLACK_BOT_TOKEN "
+        "(OAuth & Permissions, after installing the app)."
+    )
