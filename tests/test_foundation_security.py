@@ -87,3 +87,10 @@ def test_url_verification_challenge_is_answered(slack: SlackDriver) -> None:
 
     assert response.status_code == 200
     assert "c-123" in response.get_data(as_text=True)
+
+
+def test_oversized_body_is_refused_before_anything_reads_it(slack: SlackDriver) -> None:
+    response = slack.http.post("/slack/events", data=b"x" * (2 * 1024 * 1024 + 1))
+
+    assert response.status_code == 413
+    assert "too large" in body_json(response)["error"]

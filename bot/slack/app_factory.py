@@ -23,11 +23,7 @@ from bot.scheduling.service import RitualEngine, ScheduleService
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
 from bot.slack.executor import ContextCopyingExecutor
-from bot.slack.middleware import (
-    make_client_middleware,
-    make_event_dedup_middleware,
-    make_workspace_middleware,
-)
+from bot.slack.middleware import make_request_middleware
 from bot.workspace.admins import AdminGuard
 from bot.workspace.service import WorkspaceService
 
@@ -66,9 +62,11 @@ def build_bolt_app(
         # any parsing); Socket Mode needs no signature. Verifying twice only costs ack latency.
         request_verification_enabled=False,
     )
-    app.middleware(make_client_middleware(client))
-    app.middleware(make_workspace_middleware(services.workspaces, clock))
-    app.middleware(make_event_dedup_middleware(services.workspaces, metrics, clock))
+    app.middleware(
+        make_request_middleware(
+            client=client, workspaces=services.workspaces, metrics=metrics, clock=clock
+        )
+    )
     app.error(make_error_handler(metrics))
     # Before the generic /ops help listener: it matches only `/ops settings` and `/ops run`.
     scheduling_listeners.register(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify
 from sqlalchemy import Engine
 from werkzeug.exceptions import HTTPException
 
 from bot.db import database_is_up
 from bot.metrics import Metrics
 from bot.web.slack_endpoint import SlackEndpoint
+from bot.web.slack_fast_path import SlackFastPath
 
 Route = Callable[[Flask], None]
 
@@ -25,14 +26,7 @@ def create_web_app(
     web = Flask("opsbot")
     web.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
 
-    @web.post("/slack/events")
-    def slack_events() -> Response:
-        answer = endpoint.handle(
-            body=request.get_data(cache=False),
-            headers={k.lower(): v for k, v in request.headers.items()},
-            query=request.query_string.decode("latin-1"),
-        )
-        return Response(answer.body, status=answer.status, headers=answer.headers)
+    web.wsgi_app = SlackFastPath(web.wsgi_app, endpoint)  # type: ignore[method-assign]
 
     @web.get("/healthz")
     def healthz() -> tuple[Response, int]:
