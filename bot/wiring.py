@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 
 from flask import Flask
 from slack_bolt import App
@@ -25,6 +25,7 @@ from bot.rituals.feedback.home import FeedbackHomeSection
 from bot.rituals.feedback.jobs import FeedbackDigestRunner
 from bot.rituals.feedback.service import FeedbackService
 from bot.rituals.triage.home import TriageHomeSection
+from bot.rituals.triage.jobs import TriageAutoCloser
 from bot.rituals.triage.runner import TriageThreadRunner
 from bot.rituals.triage.service import TriageService
 from bot.scheduling.channels import SlackChannelChecker
@@ -56,6 +57,7 @@ class Container:
     schedules: ScheduleService
     engine_rituals: RitualEngine
     sender: OutboxSender
+    housekeeping: Callable[[datetime], None] = field(repr=False)
     make_bolt: Callable[[], App] = field(repr=False)
     make_web: Callable[[App], Flask] = field(repr=False)
 
@@ -77,7 +79,7 @@ class Container:
             sender=self.sender,
             lock=leader_lock_for(self.settings.database_url),
             clock=self.clock,
-            housekeeping=lambda now: self.services.workspaces.prune_processed_events(now=now),
+            housekeeping=self.housekeeping,
         )
 
     def close(self) -> None:
@@ -146,6 +148,13 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
     services.home.add_section(TriageHomeSection(triage))
     services.home.add_section(FeedbackHomeSection(services.feedback))
     registry.register(FeedbackDigestRunner(services.feedback))
+    auto_closer = TriageAutoCloser(
+        service=triage, client=client, bot_user_id=_bot_user_id_of(client)
+    )
+
+    def housekeeping(now: datetime) -> None:
+        workspaces.prune_processed_events(now=now)
+        auto_closer.run(now=now)
 
     def make_bolt() -> App:
         return build_bolt_app(
@@ -178,6 +187,17 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         schedules=schedules,
         engine_rituals=engine_rituals,
         sender=sender,
+        housekeeping=housekeeping,
         make_bolt=make_bolt,
         make_web=make_web,
     )
+
+
+def _bot_user_id_of(client: MeteredWebClient) -> Callable[[], str]:
+    """The bot's own user id (auth.test), asked once: who closes sessions by themselves."""
+
+    @cache
+    def bot_user_id() -> str:
+        return str(client.auth_test()["user_id"])
+
+    return bot_user_id

@@ -17,6 +17,7 @@ from bot.rituals.triage.domain import (
     TicketStatus,
     TicketView,
     age_bucket,
+    closing_is_due,
     count_thread,
     format_duration,
     is_overdue,
@@ -205,3 +206,11 @@ def test_a_deletion_needs_no_title() -> None:
 def test_bad_payloads_are_refused_with_a_reason(payload: object, reason: str) -> None:
     with pytest.raises(PayloadError, match=reason):
         parse_helpdesk_payload(payload)
+
+
+def test_closing_is_due_only_after_the_configured_hours() -> None:
+    started = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+    assert not closing_is_due(started, None, started + timedelta(days=30))
+    assert not closing_is_due(started, 48, started + timedelta(hours=47, minutes=59))
+    assert closing_is_due(started, 48, started + timedelta(hours=48))

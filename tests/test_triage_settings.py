@@ -209,3 +209,43 @@ def _eventually_posted(sender: OutboxSender, fake_slack: FakeSlackApi, count: in
             return posts
         time.sleep(0.05)
     raise AssertionError("the thread was not posted")
+
+
+def test_close_after_hours_must_be_a_whole_number_in_range_or_empty() -> None:
+    assert "close_after_hours" not in validate_settings(_form(close_after_hours=""), has_token=True)
+    assert "close_after_hours" not in validate_settings(
+        _form(close_after_hours="48"), has_token=True
+    )
+    for bad in ("0", "-3", "two", "9999"):
+        errors = validate_settings(_form(close_after_hours=bad), has_token=True)
+        assert "whole number of hours" in errors["close_after_hours"]
+
+
+def test_admins_set_when_sessions_close_by_themselves_and_bad_values_are_refused_inline(
+    slack: SlackDriver, container: Container, fake_slack: FakeSlackApi
+) -> None:
+    fake_slack.add_user("UADMIN", is_admin=True)
+    good = _values(_form(tracker_kind=None, new_webhook_secret=False))
+    good[TriageIds.CLOSE_AFTER_BLOCK] = {
+        TriageIds.CLOSE_AFTER_INPUT: {"type": "plain_text_input", "value": "36"}
+    }
+    bad = {
+        **good,
+        TriageIds.CLOSE_AFTER_BLOCK: {
+            TriageIds.CLOSE_AFTER_INPUT: {"type": "plain_text_input", "value": "soon"}
+        },
+    }
+
+    refused = slack.send(
+        slack.requests.view_submission(TriageIds.SETTINGS_MODAL.value, bad, user_id="UADMIN")
+    )
+    refused_value = container.services.triage.settings(team_id=TEAM_ID).close_after_hours
+    saved = slack.send(
+        slack.requests.view_submission(TriageIds.SETTINGS_MODAL.value, good, user_id="UADMIN")
+    )
+
+    assert body_json(refused)["response_action"] == "errors"
+    assert "whole number of hours" in body_json(refused)["errors"][TriageIds.CLOSE_AFTER_BLOCK]
+    assert refused_value is None
+    assert saved.status_code == 200
+    assert container.services.triage.settings(team_id=TEAM_ID).close_after_hours == 36

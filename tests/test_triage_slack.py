@@ -25,7 +25,7 @@ from bot.web.ticket_hook import sign
 from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text, body_json
-from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.fake_slack import BOT_USER_ID, TEAM_ID, FakeSlackApi
 from tests.support.fake_tracker import JIRA_USER, TOKEN, FakeTracker
 
 CHANNEL = "CTRIAGE"
@@ -713,3 +713,82 @@ def test_every_documented_webhook_example_is_accepted(
 
     assert [e["helpdesk"] for e in examples] == ["zendesk", "intercom", "freshdesk", "zendesk"]
     assert statuses == [201, 201, 201, 200]
+
+
+# ---- closing by itself at the configured end ---------------------------------------------
+
+
+def _close_after(container: Container, clock: FakeClock, hours: int | None) -> None:
+    container.services.triage.configure(
+        team_id=TEAM_ID, changes={"close_after_hours": hours}, user_id="UADMIN", now=clock()
+    )
+
+
+def _summaries(fake_slack: FakeSlackApi) -> list[dict[str, Any]]:
+    return [p for p in _posts(fake_slack) if "Triage summary" in all_text(p.get("blocks"))]
+
+
+def test_a_session_past_its_configured_end_closes_once_with_its_summary_in_the_thread(
+    slack: SlackDriver, configured: Container, clock: FakeClock, fake_slack: FakeSlackApi
+) -> None:
+    _close_after(configured, clock, 2)
+    _file_three(slack)
+    _run_week(configured, clock)
+    parent_ts = _ts_of(fake_slack, _posts(fake_slack)[0])
+    scheduler = configured.build_scheduler()
+
+    scheduler.housekeep(clock.advance(hours=1))
+    updates_before_the_end = len(fake_slack.calls_to("chat.update"))
+    scheduler.housekeep(clock.advance(hours=1, minutes=5))
+    scheduler.housekeep(clock.advance(minutes=5))
+
+    assert updates_before_the_end == 0
+    closed_parent = [c.params for c in fake_slack.calls_to("chat.update")]
+    assert len(closed_parent) == 1
+    assert closed_parent[0]["ts"] == parent_ts
+    assert f"Closed by <@{BOT_USER_ID}>" in all_text(closed_parent[0]["blocks"])
+    summaries = _summaries(fake_slack)
+    assert len(summaries) == 1
+    assert summaries[0]["thread_ts"] == parent_ts
+
+
+def test_without_an_end_configured_sessions_close_only_with_the_button(
+    slack: SlackDriver, configured: Container, clock: FakeClock, fake_slack: FakeSlackApi
+) -> None:
+    _file_three(slack)
+    _run_week(configured, clock)
+
+    configured.build_scheduler().housekeep(clock.advance(days=10))
+
+    assert fake_slack.calls_to("chat.update") == []
+    assert _summaries(fake_slack) == []
+
+
+def test_a_session_closed_with_the_button_is_not_closed_again_at_its_end(
+    slack: SlackDriver, configured: Container, clock: FakeClock, fake_slack: FakeSlackApi
+) -> None:
+    _close_after(configured, clock, 1)
+    _file_three(slack)
+    _run_week(configured, clock)
+    parent = _posts(fake_slack)[0]
+    parent_ts = _ts_of(fake_slack, parent)
+    session_id = next(
+        e["value"] for b in parent["blocks"] if b["type"] == "actions" for e in b["elements"]
+    )
+    posts_before_close = len(fake_slack.calls_to("chat.postMessage"))
+    slack.send(
+        slack.requests.block_action(
+            TriageIds.CLOSE.value,
+            session_id,
+            user_id="ULEAD",
+            channel_id=CHANNEL,
+            message_ts=parent_ts,
+        )
+    )
+    fake_slack.wait_for("chat.postMessage", posts_before_close + 1)
+
+    configured.build_scheduler().housekeep(clock.advance(hours=3))
+
+    assert len(fake_slack.calls_to("chat.update")) == 1
+    assert len(_summaries(fake_slack)) == 1
+    assert "Closed by <@ULEAD>" in all_text(fake_slack.calls_to("chat.update")[0].params["blocks"])

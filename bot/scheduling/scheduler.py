@@ -148,7 +148,7 @@ class RitualScheduler:
             replace_existing=True,
         )
         scheduler.add_job(
-            self.housekeep, "interval", hours=1, id=HOUSEKEEPING_JOB_ID, replace_existing=True
+            self.housekeep, "interval", minutes=5, id=HOUSEKEEPING_JOB_ID, replace_existing=True
         )
 
     def _step_down(self) -> None:
@@ -188,7 +188,8 @@ class RitualScheduler:
             self._fingerprints[ident] = fingerprint
 
     def housekeep(self, now: datetime | None = None) -> None:
-        """Hourly clean-up on the leader only (e.g. Slack event ids past Slack's retry window)."""
+        """Every 5 minutes, on the leader only: Slack event ids past Slack's retry window are
+        pruned, and triage sessions past their configured end are closed."""
         if self._housekeeping is not None:
             self._housekeeping(now or self._clock())
 

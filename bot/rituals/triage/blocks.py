@@ -517,6 +517,19 @@ def build_settings_modal(*, current: TriageSettings) -> View:
                 ),
             ),
             InputBlock(
+                block_id=TriageIds.CLOSE_AFTER_BLOCK.value,
+                label="Close each session by itself after (hours)",
+                optional=True,
+                hint="Empty: only the Close triage button closes a session.",
+                element=PlainTextInputElement(
+                    action_id=TriageIds.CLOSE_AFTER_INPUT.value,
+                    initial_value=(
+                        str(current.close_after_hours) if current.close_after_hours else None
+                    ),
+                    max_length=3,
+                ),
+            ),
+            InputBlock(
                 block_id=TriageIds.TRACKER_KIND_BLOCK.value,
                 label="Bug → engineering creates issues in",
                 element=StaticSelectElement(

@@ -177,6 +177,15 @@ def age_bucket(created_at: datetime, now: datetime) -> AgeBucket:
     return AgeBucket.OVER_A_MONTH
 
 
+CLOSE_AFTER_HOURS_MAX = 24 * 14
+
+
+def closing_is_due(started_at: datetime, close_after_hours: int | None, now: datetime) -> bool:
+    """A session closes by itself `close_after_hours` after its thread started (if configured),
+    like a PM pressing Close triage at the end of the meeting."""
+    return close_after_hours is not None and now >= started_at + timedelta(hours=close_after_hours)
+
+
 def is_overdue(created_at: datetime, now: datetime, sla_days: int) -> bool:
     """Past the workspace's SLA: open longer than `sla_days` days."""
     return now - created_at > timedelta(days=sla_days)
@@ -391,6 +400,7 @@ class SettingsForm:
     tracker_user: str
     tracker_token: str  # empty: keep the stored token
     new_webhook_secret: bool
+    close_after_hours: str = ""  # empty: only the Close triage button closes a session
 
 
 def validate_settings(form: SettingsForm, *, has_token: bool) -> dict[str, str]:
@@ -399,6 +409,14 @@ def validate_settings(form: SettingsForm, *, has_token: bool) -> dict[str, str]:
     sla = form.sla_days.strip()
     if not sla.isdigit() or not 1 <= int(sla) <= SLA_DAYS_MAX:
         errors["sla_days"] = f"A whole number of days from 1 to {SLA_DAYS_MAX}."
+    close_after = form.close_after_hours.strip()
+    if close_after and (
+        not close_after.isdigit() or not 1 <= int(close_after) <= CLOSE_AFTER_HOURS_MAX
+    ):
+        errors["close_after_hours"] = (
+            f"A whole number of hours from 1 to {CLOSE_AFTER_HOURS_MAX}, or empty to close "
+            "only with the button."
+        )
     if form.tracker_kind is None:
         return errors
     if form.tracker_kind not in TRACKER_KINDS:

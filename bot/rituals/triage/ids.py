@@ -37,6 +37,8 @@ class TriageIds(StrEnum):
     CHANNEL_INPUT = "triage-settings-channel-input"
     SLA_BLOCK = "triage-settings-sla"
     SLA_INPUT = "triage-settings-sla-input"
+    CLOSE_AFTER_BLOCK = "triage-settings-close-after"
+    CLOSE_AFTER_INPUT = "triage-settings-close-after-input"
     TRACKER_KIND_BLOCK = "triage-settings-tracker"
     TRACKER_KIND_INPUT = "triage-settings-tracker-input"
     TRACKER_PROJECT_BLOCK = "triage-settings-project"

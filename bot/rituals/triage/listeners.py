@@ -20,20 +20,17 @@ from bot.rituals.triage.blocks import (
     IntakeMetadata,
     WontFixMetadata,
     build_intake_modal,
-    build_parent_blocks,
     build_settings_modal,
-    build_summary_pages,
     build_ticket_blocks,
     build_wont_fix_modal,
     lost_race_text,
     needs_info_text,
-    parent_text,
     parse_click_value,
     settings_saved_text,
     submitted_text,
-    summary_text,
     ticket_text,
 )
+from bot.rituals.triage.closing import publish_closed_session
 from bot.rituals.triage.domain import (
     Outcome,
     SettingsForm,
@@ -57,6 +54,7 @@ _FIELD_BLOCKS = {
 }
 _SETTINGS_BLOCKS = {
     "sla_days": TriageIds.SLA_BLOCK.value,
+    "close_after_hours": TriageIds.CLOSE_AFTER_BLOCK.value,
     "tracker_kind": TriageIds.TRACKER_KIND_BLOCK.value,
     "tracker_project": TriageIds.TRACKER_PROJECT_BLOCK.value,
     "tracker_url": TriageIds.TRACKER_URL_BLOCK.value,
@@ -292,27 +290,7 @@ def register(app: App, service: TriageService, admins: AdminGuard, clock: Clock)
             return
         # The Close button sits on the parent, so the click says where the thread is.
         parent_ts = str((body.get("container") or {}).get("message_ts") or closed.parent_ts)
-        blocks = build_parent_blocks(
-            counts=closed.counts,
-            session_id=closed.session_id,
-            started_at=closed.started_at,
-            sla_days=closed.sla_days,
-            closed_by=closed.closed_by,
-            closed_at=closed.closed_at,
-        )
-        client.chat_update(
-            channel=closed.channel_id,
-            ts=parent_ts,
-            text=parent_text(closed.counts),
-            blocks=[b.to_dict() for b in blocks],
-        )
-        for page in build_summary_pages(summary=closed.summary, closed_by=closed.closed_by):
-            client.chat_postMessage(
-                channel=closed.channel_id,
-                thread_ts=parent_ts,
-                text=summary_text(closed.summary),
-                blocks=[b.to_dict() for b in page],
-            )
+        publish_closed_session(client, closed, parent_ts)
 
 
 def _team_id(body: dict[str, Any]) -> str:
@@ -365,6 +343,7 @@ def _settings_form(view: dict[str, Any]) -> SettingsForm:
         tracker_user=text(TriageIds.TRACKER_USER_BLOCK, TriageIds.TRACKER_USER_INPUT),
         tracker_token=text(TriageIds.TRACKER_TOKEN_BLOCK, TriageIds.TRACKER_TOKEN_INPUT),
         new_webhook_secret=bool(checked),
+        close_after_hours=text(TriageIds.CLOSE_AFTER_BLOCK, TriageIds.CLOSE_AFTER_INPUT),
     )
 
 

@@ -104,6 +104,27 @@ def open_sessions(session: Session, team_id: str, channel_id: str) -> Sequence[T
     ).all()
 
 
+def team_ids_with_open_sessions(session: Session) -> Sequence[str]:
+    """For the auto-close job, which visits each workspace in turn."""
+    return session.scalars(
+        select(TriageSession.team_id)
+        .where(TriageSession.state == SessionState.OPEN.value)
+        .distinct()
+        .order_by(TriageSession.team_id)
+    ).all()
+
+
+def posted_open_sessions(session: Session, team_id: str) -> Sequence[TriageSession]:
+    """Open sessions whose parent message is posted (the thread exists to close)."""
+    return session.scalars(
+        select(TriageSession).where(
+            TriageSession.team_id == team_id,
+            TriageSession.state == SessionState.OPEN.value,
+            TriageSession.parent_ts.is_not(None),
+        )
+    ).all()
+
+
 def shown_before(session: Session, team_id: str, session_id: int) -> set[int]:
     """Ids of tickets an earlier session's thread already showed (they are carried over)."""
     return set(

@@ -45,6 +45,7 @@ from bot.rituals.triage.domain import (
     TicketDraft,
     TicketStatus,
     TicketView,
+    closing_is_due,
     count_thread,
     is_overdue,
     summarise,
@@ -130,6 +131,7 @@ class TriageSettings:
     sla_days: int
     tracker: TrackerConfig | None
     webhook_secret: str | None
+    close_after_hours: int | None = None
 
 
 class WebhookResult(StrEnum):
@@ -232,6 +234,9 @@ class TriageService:
             sla_days=int(value.get("sla_days") or self._default_sla_days),
             tracker=TrackerConfig.from_setting(tracker) if tracker else None,
             webhook_secret=value.get("webhook_secret") or None,
+            close_after_hours=int(value["close_after_hours"])
+            if value.get("close_after_hours")
+            else None,
         )
 
     def save_settings(
@@ -244,7 +249,13 @@ class TriageService:
         errors = validate_settings(form, has_token=bool(stored_tracker.get("token")))
         if errors:
             raise SettingsInvalid(errors)
-        value = {**current, "channel_id": form.channel_id, "sla_days": int(form.sla_days)}
+        close_after = form.close_after_hours.strip()
+        value = {
+            **current,
+            "channel_id": form.channel_id,
+            "sla_days": int(form.sla_days),
+            "close_after_hours": int(close_after) if close_after else None,
+        }
         if form.tracker_kind is None:
             value.pop("tracker", None)
         else:
@@ -629,6 +640,23 @@ class TriageService:
                 started_at=run.started_at,
                 sla_days=sla_days,
             )
+
+    def sessions_due_for_closing(self, *, now: datetime) -> list[tuple[str, int]]:
+        """(team, session) pairs whose posted thread is open past the workspace's
+        `close_after_hours`; workspaces without the setting close only with the button."""
+        due: list[tuple[str, int]] = []
+        with self._sessions() as session:
+            team_ids = queries.team_ids_with_open_sessions(session)
+        for team_id in team_ids:
+            hours = self.settings(team_id=team_id).close_after_hours
+            if hours is None:
+                continue
+            with self._sessions() as session:
+                runs = queries.posted_open_sessions(session, team_id)
+                due += [
+                    (team_id, run.id) for run in runs if closing_is_due(run.started_at, hours, now)
+                ]
+        return due
 
     def summary(self, *, team_id: str, session_id: int, now: datetime) -> SessionSummary:
         sla_days = self.settings(team_id=team_id).sla_days
