@@ -89,6 +89,39 @@ def test_user_facing_error_in_a_listener_reaches_the_person_privately(
     assert not fake_slack.calls_to("chat.postMessage")
 
 
+def test_an_error_where_the_bot_is_not_in_the_channel_reaches_the_person_by_dm(
+    container: Container, slack: SlackDriver, fake_slack: FakeSlackApi
+) -> None:
+    fake_slack.error("chat.postEphemeral", "not_in_channel")
+
+    @container.bolt.command("/boom")
+    def boom(ack: Ack) -> None:
+        ack()
+        raise UserFacingError("That account does not exist.")
+
+    slack.command("/boom", channel_id="C9", user_id="U7")
+
+    dm = fake_slack.wait_for("chat.postMessage")[0]
+    assert (dm.params["channel"], dm.params["text"]) == ("U7", "That account does not exist.")
+
+
+def test_an_error_in_a_slack_connect_channel_is_never_posted_in_the_channel(
+    container: Container, slack: SlackDriver, fake_slack: FakeSlackApi
+) -> None:
+    fake_slack.add_channel("CEXT", is_ext_shared=True)
+
+    @container.bolt.command("/boom")
+    def boom(ack: Ack) -> None:
+        ack()
+        raise UserFacingError("That account does not exist.")
+
+    slack.command("/boom", channel_id="CEXT", user_id="U7")
+
+    dm = fake_slack.wait_for("chat.postMessage")[0]
+    assert dm.params["channel"] == "U7"
+    assert fake_slack.attempts_to("chat.postEphemeral") == []
+
+
 def test_unexpected_error_before_ack_becomes_a_polite_private_answer(
     container: Container, slack: SlackDriver
 ) -> None:

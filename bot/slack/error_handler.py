@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.errors import UserFacingError
 from bot.metrics import Metrics
+from bot.slack.private_reply import PrivateReplies, SharedChannelCache
 from bot.slack.request_kind import request_kind
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ def message_for(error: Exception) -> str:
 
 
 def make_error_handler(metrics: Metrics) -> Callable[..., BoltResponse | None]:
+    shared = SharedChannelCache()
+
     def handle_error(
         error: Exception,
         body: dict[str, Any],
@@ -66,7 +69,7 @@ def make_error_handler(metrics: Metrics) -> Callable[..., BoltResponse | None]:
             if early is not None:
                 return early
         if kind != "event" or isinstance(error, UserFacingError):
-            _tell_privately(client, body, text)
+            _tell_privately(client, shared, body, text)
         return None
 
     return handle_error
@@ -96,8 +99,10 @@ def _json_response(payload: dict[str, Any]) -> BoltResponse:
     )
 
 
-def _tell_privately(client: WebClient | None, body: dict[str, Any], text: str) -> None:
-    """Ephemeral in the channel when there is one, else a DM. Never public."""
+def _tell_privately(
+    client: WebClient | None, shared: SharedChannelCache, body: dict[str, Any], text: str
+) -> None:
+    """Where the person is, privately (a DM in Slack Connect or where the bot is not)."""
     if client is None:
         return
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
@@ -107,10 +112,9 @@ def _tell_privately(client: WebClient | None, body: dict[str, Any], text: str) -
     if not user_id:
         return
     try:
-        if channel_id:
-            client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
-        else:
-            client.chat_postMessage(channel=user_id, text=text)
+        PrivateReplies(client, shared).tell_privately(
+            user_id=user_id, channel_id=channel_id, text=text
+        )
     except SlackApiError as api_error:
         logger.warning(
             "could not tell %s about an error: %s", user_id, api_error.response.get("error")

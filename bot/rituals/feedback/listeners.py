@@ -41,7 +41,8 @@ from bot.rituals.feedback.forms import (
 )
 from bot.rituals.feedback.ids import FIELD_BLOCKS, FeedbackIds
 from bot.rituals.feedback.service import FeedbackService, ItemNotFound
-from bot.rituals.feedback.slack_io import SharedChannelCache, SlackFeedbackGateway
+from bot.rituals.feedback.slack_io import SlackFeedbackGateway
+from bot.slack.private_reply import SharedChannelCache
 from bot.workspace.admins import AdminGuard
 
 Clock = Callable[[], datetime]
