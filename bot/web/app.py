@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from bot.db import database_is_up
 from bot.metrics import Metrics
 from bot.web.slack_endpoint import SlackEndpoint
-from bot.web.slack_fast_path import SlackFastPath
+from bot.web.slack_fast_path import MAX_BODY, SlackFastPath
 
 Route = Callable[[Flask], None]
 
@@ -24,7 +24,7 @@ def create_web_app(
     extra_routes: list[Route] | None = None,
 ) -> Flask:
     web = Flask("opsbot")
-    web.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    web.config["MAX_CONTENT_LENGTH"] = MAX_BODY
 
     web.wsgi_app = SlackFastPath(web.wsgi_app, endpoint)  # type: ignore[method-assign]
 
