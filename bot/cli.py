@@ -193,7 +193,7 @@ def _ritual_run(settings: Settings, args: argparse.Namespace) -> int:
     container = build_container(settings)
     _check_slack_token(container)
     try:
-        result = container.engine_rituals.run_now(
+        result = container.dispatcher.run_now(
             team_id=args.team, ritual=args.name, channel_ids=args.channel, now=utcnow()
         )
     except UnknownRitualError as error:

@@ -123,6 +123,10 @@ class Settings(BaseSettings):
     product_areas: list[str] = Field(default_factory=list)
     triage_sla_days: int = 7
     buddy_calls_target: int = 2
+    # Each ritual's own defaults, `[rituals.<key>]` in the TOML file (see RitualDeps.options).
+    rituals: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, validation_alias=AliasChoices("OPSBOT_RITUALS", "rituals")
+    )
 
     @field_validator("slack_api_url")
     @classmethod
@@ -199,7 +203,7 @@ class _FlatTomlSource(TomlConfigSettingsSource):
         super().__init__(settings_cls, toml_file=path)
         flat: dict[str, Any] = {}
         for key, value in self.toml_data.items():
-            if isinstance(value, dict):
+            if isinstance(value, dict) and key != "rituals":
                 flat.update(value)
             else:
                 flat[key] = value

@@ -32,7 +32,7 @@ from bot.scheduling.channels import SlackChannelChecker
 from bot.scheduling.leader import leader_lock_for
 from bot.scheduling.registry import RitualRegistry, after_delivery_hook
 from bot.scheduling.scheduler import RitualScheduler
-from bot.scheduling.service import RitualEngine, ScheduleService
+from bot.scheduling.service import RitualDispatcher, ScheduleService
 from bot.slack.app_factory import AppServices, build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
@@ -55,7 +55,7 @@ class Container:
     outbox: Outbox
     registry: RitualRegistry
     schedules: ScheduleService
-    engine_rituals: RitualEngine
+    dispatcher: RitualDispatcher
     sender: OutboxSender
     housekeeping: Callable[[datetime], None] = field(repr=False)
     make_bolt: Callable[[], App] = field(repr=False)
@@ -74,7 +74,7 @@ class Container:
     def build_scheduler(self) -> RitualScheduler:
         """The scheduler role (`opsbot serve` in-process, or `opsbot scheduler`)."""
         return RitualScheduler(
-            engine=self.engine_rituals,
+            engine=self.dispatcher,
             schedules=self.schedules,
             sender=self.sender,
             lock=leader_lock_for(self.settings.database_url),
@@ -111,7 +111,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         on_delivered=after_delivery_hook(registry, clock),
     )
     schedules = ScheduleService(sessions=sessions, channels=SlackChannelChecker(client))
-    engine_rituals = RitualEngine(
+    dispatcher = RitualDispatcher(
         sessions=sessions,
         outbox=outbox,
         registry=registry,
@@ -127,10 +127,10 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         metrics=metrics,
         default_sla_days=settings.triage_sla_days,
     )
-    triage.set_engine(engine_rituals)
+    triage.set_engine(dispatcher)
     registry.register(TriageThreadRunner(service=triage, client=client))
     services = AppServices(
-        rituals=engine_rituals,
+        rituals=dispatcher,
         schedules=schedules,
         workspaces=workspaces,
         admins=AdminGuard(workspaces=workspaces, directory=directory, clock=clock),
@@ -185,7 +185,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         outbox=outbox,
         registry=registry,
         schedules=schedules,
-        engine_rituals=engine_rituals,
+        dispatcher=dispatcher,
         sender=sender,
         housekeeping=housekeeping,
         make_bolt=make_bolt,

@@ -155,14 +155,14 @@ def test_scheduled_run_posts_the_digest_once_through_the_outbox(
 ) -> None:
     _seed(container.services.feedback, clock)
 
-    first = container.engine_rituals.run_ritual(
+    first = container.dispatcher.run_ritual(
         team_id=TEAM_ID,
         ritual=RitualName.FEEDBACK_DIGEST,
         period="2026-W47",
         channel_ids=["CDIGEST"],
         now=clock(),
     )
-    again = container.engine_rituals.run_ritual(
+    again = container.dispatcher.run_ritual(
         team_id=TEAM_ID,
         ritual=RitualName.FEEDBACK_DIGEST,
         period="2026-W47",

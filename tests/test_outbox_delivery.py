@@ -48,10 +48,10 @@ def test_running_a_ritual_twice_for_one_period_posts_once(
 ) -> None:
     ritual = _setup(container, clock)
     channels = ["C1", "C2", "C3"]
-    first = container.engine_rituals.run_ritual(
+    first = container.dispatcher.run_ritual(
         team_id=TEAM_ID, ritual=RITUAL, period="2026-W47", channel_ids=channels, now=clock()
     )
-    second = container.engine_rituals.run_ritual(
+    second = container.dispatcher.run_ritual(
         team_id=TEAM_ID, ritual=RITUAL, period="2026-W47", channel_ids=channels, now=clock()
     )
     assert container.sender.drain(timeout=20)
@@ -92,7 +92,7 @@ def test_429_bursts_and_5xx_deliver_everything_exactly_once(
     fake_slack.rate_limit("chat.postMessage", times=4, retry_after=1)
     fake_slack.fail("chat.postMessage", status=503, times=3)
     fake_slack.rate_limit("chat.postMessage", channel="C3", times=2, retry_after=1)
-    container.engine_rituals.run_ritual(
+    container.dispatcher.run_ritual(
         team_id=TEAM_ID, ritual=RITUAL, period="2026-W47", channel_ids=channels, now=clock()
     )
     sender = _fast_sender(container, clock)
@@ -113,7 +113,7 @@ def test_replies_go_in_the_thread_of_their_parent_and_the_ritual_hears_when_done
     container: Container, clock: FakeClock, fake_slack: FakeSlackApi
 ) -> None:
     ritual = _setup(container, clock, replies=2)
-    container.engine_rituals.run_ritual(
+    container.dispatcher.run_ritual(
         team_id=TEAM_ID, ritual=RITUAL, period="2026-W47", channel_ids=["C1"], now=clock()
     )
     assert _fast_sender(container, clock).drain(timeout=10)
@@ -133,7 +133,7 @@ def test_posts_are_spaced_about_one_per_second_per_channel(
 ) -> None:
     _setup(container, clock, replies=2)
     fake_slack.enforce_channel_rate(per_second=1.0)
-    container.engine_rituals.run_ritual(
+    container.dispatcher.run_ritual(
         team_id=TEAM_ID, ritual=RITUAL, period="2026-W47", channel_ids=["C1", "C2"], now=clock()
     )
     assert container.sender.drain(timeout=20)
@@ -152,7 +152,7 @@ def test_a_channel_the_bot_cannot_post_in_fails_its_run_and_tells_the_admins(
     fake_slack.add_user("UADMIN", is_admin=True)
     container.services.admins.is_admin(team_id=TEAM_ID, user_id="UADMIN")
     fake_slack.error("chat.postMessage", "not_in_channel", channel="CGONE")
-    container.engine_rituals.run_ritual(
+    container.dispatcher.run_ritual(
         team_id=TEAM_ID, ritual=RITUAL, period="2026-W47", channel_ids=["CGONE", "C1"], now=clock()
     )
     assert _fast_sender(container, clock).drain(timeout=10)
@@ -175,7 +175,7 @@ def test_a_crash_in_the_middle_of_a_fan_out_resumes_with_one_post_per_channel(
 ) -> None:
     _setup(container, clock)
     channels = [f"C{i:02d}" for i in range(16)]
-    container.engine_rituals.run_ritual(
+    container.dispatcher.run_ritual(
         team_id=TEAM_ID, ritual=RITUAL, period="2026-W47", channel_ids=channels, now=clock()
     )
     fake_slack.stall("chat.postMessage", 0.4, times=None)

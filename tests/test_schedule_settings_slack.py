@@ -169,7 +169,7 @@ def test_ops_run_posts_a_ritual_now_under_its_own_period(
     _admin(fake_slack)
     ritual = EchoRitual()
     container.registry.register(ritual)
-    container.engine_rituals.run_ritual(
+    container.dispatcher.run_ritual(
         team_id=TEAM_ID, ritual="feedback-digest", period="2026-W47", channel_ids=[], now=clock()
     )
 

@@ -96,7 +96,7 @@ def _deliver(container: Container, clock: FakeClock) -> None:
 
 
 def _run_week(container: Container, clock: FakeClock, period: str = "2026-W47") -> None:
-    container.engine_rituals.run_ritual(
+    container.dispatcher.run_ritual(
         team_id=TEAM_ID, ritual=RITUAL, period=period, channel_ids=[CHANNEL], now=clock()
     )
     _deliver(container, clock)

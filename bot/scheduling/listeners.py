@@ -17,7 +17,7 @@ from bot.scheduling.blocks import build_run_text, build_saved_text, build_settin
 from bot.scheduling.domain import ScheduleInputError
 from bot.scheduling.forms import parse_run_args, parse_schedule_form
 from bot.scheduling.ids import ScheduleIds as Ids
-from bot.scheduling.service import RitualEngine, ScheduleService
+from bot.scheduling.service import RitualDispatcher, ScheduleService
 from bot.workspace.admins import AdminGuard
 
 SETTINGS_WORDS = frozenset({"settings", "schedules", "schedule"})
@@ -34,7 +34,7 @@ def register(
     app: App,
     *,
     schedules: ScheduleService,
-    engine: RitualEngine,
+    engine: RitualDispatcher,
     admins: AdminGuard,
     clock: Callable[[], datetime],
 ) -> None:

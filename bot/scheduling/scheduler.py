@@ -23,7 +23,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.outbox.sender import OutboxSender
 from bot.scheduling.leader import LeaderLock, SchedulerAlreadyRunning
-from bot.scheduling.service import RitualEngine, ScheduleService, ScheduleView
+from bot.scheduling.service import RitualDispatcher, ScheduleService, ScheduleView
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class RitualScheduler:
     def __init__(
         self,
         *,
-        engine: RitualEngine,
+        engine: RitualDispatcher,
         schedules: ScheduleService,
         sender: OutboxSender,
         lock: LeaderLock,

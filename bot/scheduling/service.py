@@ -1,6 +1,6 @@
 """Use cases: saving schedules (validated) and running a ritual into the outbox.
 
-`RitualEngine.run_ritual` is what a scheduled job, `/ops run` and `opsbot ritual run` all call:
+`RitualDispatcher.run_ritual` is what a scheduled job, `/ops run` and `opsbot ritual run` all call:
 it composes and enqueues the posts of every channel not yet done for the period, in one unit of
 work per channel, then wakes the sender. Running it twice for one period creates nothing new.
 """
@@ -179,7 +179,7 @@ class ScheduleService:
             return [view for team_id in teams for view in _schedules(session, team_id, None)]
 
 
-class RitualEngine:
+class RitualDispatcher:
     def __init__(
         self,
         *,

@@ -19,7 +19,7 @@ from bot.rituals.ops import listeners as ops_listeners
 from bot.rituals.triage import listeners as triage_listeners
 from bot.rituals.triage.service import TriageService
 from bot.scheduling import listeners as scheduling_listeners
-from bot.scheduling.service import RitualEngine, ScheduleService
+from bot.scheduling.service import RitualDispatcher, ScheduleService
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
 from bot.slack.executor import ContextCopyingExecutor
@@ -35,7 +35,7 @@ class AppServices:
     workspaces: WorkspaceService
     admins: AdminGuard
     home: HomeService
-    rituals: RitualEngine
+    rituals: RitualDispatcher
     schedules: ScheduleService
     feedback: FeedbackService
     triage: TriageService
