@@ -120,14 +120,21 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         on_enqueued=sender.wake,
     )
     tracker_http = make_http_client()
+    feedback = FeedbackService(
+        sessions=sessions,
+        workspaces=workspaces,
+        metrics=metrics,
+        default_areas=settings.product_areas,
+        default_capture_emoji=settings.feedback_capture_emoji,
+    )
     triage = TriageService(
         sessions=sessions,
         workspaces=workspaces,
         trackers=lambda config: make_tracker(config, tracker_http),
         metrics=metrics,
+        feedback=feedback,
         default_sla_days=settings.triage_sla_days,
     )
-    triage.set_engine(dispatcher)
     registry.register(TriageThreadRunner(service=triage, client=client))
     services = AppServices(
         rituals=dispatcher,
@@ -135,16 +142,9 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         workspaces=workspaces,
         admins=AdminGuard(workspaces=workspaces, directory=directory, clock=clock),
         home=HomeService(workspaces=workspaces, directory=directory),
-        feedback=FeedbackService(
-            sessions=sessions,
-            workspaces=workspaces,
-            metrics=metrics,
-            default_areas=settings.product_areas,
-            default_capture_emoji=settings.feedback_capture_emoji,
-        ),
+        feedback=feedback,
         triage=triage,
     )
-    triage.set_feedback(services.feedback)
     services.home.add_section(TriageHomeSection(triage))
     services.home.add_section(FeedbackHomeSection(services.feedback))
     registry.register(FeedbackDigestRunner(services.feedback))

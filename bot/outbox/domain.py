@@ -21,6 +21,17 @@ class OutgoingPost:
     reply_to_part: str | None = None
 
 
+@dataclass(frozen=True)
+class OutgoingTarget:
+    """Posts for one conversation chosen by the ritual itself (a person's DM, a pair's group
+    DM), under its own period key when the ritual gives one (`call:42:day-before`), so each
+    reminder or introduction is enqueued exactly once however often the ritual runs."""
+
+    channel_id: str
+    posts: list[OutgoingPost]
+    period: str | None = None
+
+
 class DeliveryState(StrEnum):
     PENDING = "pending"
     SENT = "sent"

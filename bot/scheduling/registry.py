@@ -8,11 +8,11 @@ from typing import Any, Protocol
 
 from bot.errors import UserFacingError
 from bot.outbox.domain import OutgoingPost
-from bot.rituals.catalogue import RitualName
 
 
 class RitualRunner(Protocol):
-    name: RitualName
+    @property
+    def name(self) -> str: ...
 
     def compose(
         self,
@@ -26,6 +26,11 @@ class RitualRunner(Protocol):
 
     # Optional, called once every post of a run in a channel was sent (`sent`: part -> ts):
     # def after_delivery(self, *, team_id, channel_id, period, sent, now) -> None
+    #
+    # Optional, for rituals that write to people rather than to channels (pair introductions,
+    # reminders): when present, the dispatcher enqueues what it returns instead of composing
+    # for the schedule's channels:
+    # def targets(self, *, team_id, period, options, now) -> list[OutgoingTarget]
 
 
 class UnknownRitualError(UserFacingError, LookupError):

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from bot.db import Sessions
 from bot.metrics import Metrics
 from bot.outbox import queries as outbox_queries
+from bot.outbox.domain import OutgoingTarget
 from bot.outbox.service import Outbox
 from bot.scheduling.domain import (
     DEFAULT_GRACE,
@@ -217,10 +218,19 @@ class RitualDispatcher:
         schedule = next(iter(self._schedules.list_schedules(team_id=team_id, ritual=ritual)), None)
         if period is None:
             period = _current_period(schedule, now)
-        if channel_ids is None:
-            channel_ids = schedule.channel_ids if schedule else []
         if options is None:
             options = schedule.options if schedule else {}
+        targets = getattr(runner, "targets", None)
+        if targets is not None:
+            return self._run_targets(
+                team_id=team_id,
+                ritual=ritual,
+                period=period,
+                targets=targets(team_id=team_id, period=period, options=options, now=now),
+                now=now,
+            )
+        if channel_ids is None:
+            channel_ids = schedule.channel_ids if schedule else []
         with self._sessions.begin() as session:
             done = outbox_queries.channels_with_rows(
                 session, team_id=team_id, ritual=str(ritual), period=period, channel_ids=channel_ids
@@ -251,6 +261,39 @@ class RitualDispatcher:
             result.posts,
             len(result.skipped),
         )
+        if result.posts:
+            self._on_enqueued()
+        return result
+
+    def _run_targets(
+        self,
+        *,
+        team_id: str,
+        ritual: str,
+        period: str,
+        targets: Sequence[OutgoingTarget],
+        now: datetime,
+    ) -> RunResult:
+        """Enqueues a people-addressed run in one unit of work; each target keeps its own
+        period key, so a target already enqueued (by an earlier run) creates nothing new."""
+        result = RunResult(team_id=team_id, ritual=str(ritual), period=period)
+        with self._sessions.begin() as session:
+            for target in targets:
+                created = self._outbox.enqueue(
+                    session,
+                    team_id=team_id,
+                    ritual=str(ritual),
+                    period=target.period or period,
+                    channel_id=target.channel_id,
+                    posts=target.posts,
+                    now=now,
+                )
+                if created:
+                    result.enqueued[target.channel_id] = (
+                        result.enqueued.get(target.channel_id, 0) + created
+                    )
+                else:
+                    result.skipped.append(target.channel_id)
         if result.posts:
             self._on_enqueued()
         return result

@@ -85,5 +85,5 @@ def build_bolt_app(
         home=services.home,
         clock=clock,
     )
-    triage_listeners.register(app, services.triage, services.admins, clock)
+    triage_listeners.register(app, services.triage, services.admins, clock, services.rituals)
     return app

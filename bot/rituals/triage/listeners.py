@@ -41,7 +41,7 @@ from bot.rituals.triage.domain import (
     validate_draft,
 )
 from bot.rituals.triage.ids import TriageIds
-from bot.rituals.triage.service import Decision, SettingsInvalid, TriageService
+from bot.rituals.triage.service import Decision, RunNow, SettingsInvalid, TriageService
 from bot.workspace.admins import AdminGuard
 
 Clock = Callable[[], datetime]
@@ -67,7 +67,9 @@ _SIMPLE_OUTCOMES = {
 }
 
 
-def register(app: App, service: TriageService, admins: AdminGuard, clock: Clock) -> None:
+def register(
+    app: App, service: TriageService, admins: AdminGuard, clock: Clock, runs: RunNow
+) -> None:
     @app.command(TriageIds.COMMAND.value)
     def on_triage(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         text = command.get("text", "").strip()
@@ -75,7 +77,10 @@ def register(app: App, service: TriageService, admins: AdminGuard, clock: Clock)
         if word == "now":
             ack(text=":hourglass_flowing_sand: Posting a fresh triage thread…")
             service.post_now(
-                team_id=command["team_id"], fallback_channel_id=command["channel_id"], now=clock()
+                runs=runs,
+                team_id=command["team_id"],
+                fallback_channel_id=command["channel_id"],
+                now=clock(),
             )
             return
         ack()

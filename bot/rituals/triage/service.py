@@ -188,7 +188,7 @@ class TriageService:
         workspaces: WorkspaceService,
         trackers: TrackerFactory,
         metrics: Metrics,
-        feedback: FeedbackCapture | None = None,
+        feedback: FeedbackCapture,
         default_sla_days: int = 7,
     ) -> None:
         self._metrics = metrics
@@ -197,22 +197,16 @@ class TriageService:
         self._trackers = trackers
         self._feedback = feedback
         self._default_sla_days = default_sla_days
-        self._engine: RunNow | None = None
 
-    def set_feedback(self, feedback: FeedbackCapture) -> None:
-        self._feedback = feedback
-
-    def set_engine(self, engine: RunNow) -> None:
-        self._engine = engine
-
-    def post_now(self, *, team_id: str, fallback_channel_id: str, now: datetime) -> list[str]:
-        """`/triage now`: a new thread of the current queue, through the outbox, in the triage
-        channel (the triage setting, else the weekly schedule's channels, else where it was
-        typed); that channel's previous thread is marked superseded. Returns the channels."""
-        if self._engine is None:
-            raise TriageUnavailable("The scheduler is not running, so I can't post the thread.")
+    def post_now(
+        self, *, runs: RunNow, team_id: str, fallback_channel_id: str, now: datetime
+    ) -> list[str]:
+        """`/triage now`: a new thread of the current queue, run through the ritual dispatcher
+        like `/ops run`, in the triage channel (the triage setting, else the weekly schedule's
+        channels, else where it was typed); that channel's previous thread is marked
+        superseded. Returns the channels."""
         configured = self.settings(team_id=team_id).channel_id
-        result = self._engine.run_now(
+        result = runs.run_now(
             team_id=team_id,
             ritual=TRIAGE_RITUAL,
             now=now,
@@ -220,7 +214,7 @@ class TriageService:
         )
         if result.enqueued or result.skipped:
             return [*result.enqueued, *result.skipped]
-        self._engine.run_now(
+        runs.run_now(
             team_id=team_id, ritual=TRIAGE_RITUAL, now=now, channel_ids=[fallback_channel_id]
         )
         return [fallback_channel_id]
@@ -496,10 +490,6 @@ class TriageService:
         self, *, team_id: str, ticket_id: int, user_id: str, now: datetime
     ) -> Decision:
         """Turns the ticket into a feedback item on its account, linked both ways."""
-        if self._feedback is None:
-            raise TriageUnavailable(
-                "Feedback capture is not available, so the ticket stays untriaged."
-            )
         claimed = self._claim(team_id, ticket_id, now)
         if not claimed.won:
             self._count(Outcome.FEATURE, won=False)
