@@ -23,4 +23,4 @@ def test_migrated_schema_matches_the_models(database_url: str) -> None:
 def test_migrations_have_a_single_head() -> None:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
 
-    assert script.get_heads() == ["0005"]
+    assert len(script.get_heads()) == 1
