@@ -108,6 +108,14 @@ def _parser() -> argparse.ArgumentParser:
     for installed in INSTALLED:
         installed.cli(groups)
 
+    secrets = commands.add_parser("secrets", help="stored secrets (tracker tokens, ...)")
+    secrets_commands = secrets.add_subparsers(metavar="ACTION")
+    rotate = secrets_commands.add_parser(
+        "rotate",
+        help="re-encrypt every stored secret with the first key of OPSBOT_ENCRYPTION_KEY",
+    )
+    rotate.set_defaults(handler=_rotate_secrets)
+
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public base URL, e.g. https://opsbot.example.com")
     manifest.add_argument("--socket", action="store_true", help="a manifest for Socket Mode")
@@ -268,6 +276,21 @@ def _check_slack_token(container: Container) -> None:
     """Asks Slack once (auth.test) before starting anything, so a revoked token or an
     unreachable Slack is one clear line from `main`, not a stack trace from a thread."""
     container.client.auth_test()
+
+
+def _rotate_secrets(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db import utcnow
+    from bot.wiring import build_container
+
+    if settings.auto_migrate:
+        upgrade_database(settings.database_url)
+    container = build_container(settings)
+    try:
+        changed = container.services.workspaces.rotate_secrets(now=utcnow())
+    finally:
+        container.close()
+    print(f"re-encrypted the secrets of {changed} setting(s) with the first key")
+    return 0
 
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:

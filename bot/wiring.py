@@ -33,6 +33,7 @@ from bot.scheduling.leader import leader_lock_for
 from bot.scheduling.registry import RitualRegistry, after_delivery_hook
 from bot.scheduling.scheduler import RitualScheduler
 from bot.scheduling.service import RitualDispatcher, ScheduleService
+from bot.security.secret_box import SecretBox
 from bot.slack.app_factory import build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
@@ -159,7 +160,14 @@ def build_container(
         token=settings.secret(settings.slack_bot_token),
         metrics=metrics,
     )
-    workspaces = WorkspaceService(sessions=sessions, default_time_zone=settings.default_time_zone)
+    workspaces = WorkspaceService(
+        sessions=sessions,
+        default_time_zone=settings.default_time_zone,
+        secrets=SecretBox.from_config(
+            encryption_keys=settings.secret(settings.encryption_key),
+            signing_secret=settings.secret(settings.slack_signing_secret),
+        ),
+    )
     directory = SlackUserDirectory(client)
     admins = AdminGuard(workspaces=workspaces, directory=directory, clock=clock)
     outbox = Outbox(sessions=sessions)

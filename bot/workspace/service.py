@@ -12,8 +12,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.exc import IntegrityError
 
 from bot.db import Sessions, read_only
+from bot.security.sealed_settings import mask_secrets, open_secrets, rotate_secrets, seal_secrets
+from bot.security.secret_box import SecretBox
 from bot.workspace import queries
-from bot.workspace.models import Person, ProcessedEvent, Role, Workspace, WorkspaceSetting
+from bot.workspace.models import (
+    AuditEntry,
+    Person,
+    ProcessedEvent,
+    Role,
+    Workspace,
+    WorkspaceSetting,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +58,20 @@ def valid_time_zone(name: str | None) -> str | None:
     return name
 
 
+@dataclass(frozen=True)
+class AuditRecord:
+    actor: str
+    action: str
+    target: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    at: datetime
+
+
 class WorkspaceService:
-    def __init__(self, *, sessions: Sessions, default_time_zone: str) -> None:
+    def __init__(self, *, sessions: Sessions, default_time_zone: str, secrets: SecretBox) -> None:
         self._sessions = sessions
+        self._secrets = secrets
         self._reads = read_only(sessions)
         self._default_time_zone = default_time_zone
         self._known_teams: set[str] = set()
@@ -132,20 +152,89 @@ class WorkspaceService:
             return workspace.time_zone if workspace else self._default_time_zone
 
     def get_setting(self, *, team_id: str, key: str) -> dict[str, Any] | None:
+        """A setting with its secrets opened (they are stored encrypted)."""
         with self._reads() as session:
-            return queries.get_setting(session, team_id, key)
+            value = queries.get_setting(session, team_id, key)
+        return open_secrets(value, self._secrets) if value is not None else None
 
     def set_setting(
         self, *, team_id: str, key: str, value: dict[str, Any], user_id: str, now: datetime
     ) -> None:
+        """Saves a setting with its secrets encrypted, and writes who changed what (before →
+        after, secrets masked) to the audit log in the same transaction."""
         self.ensure_workspace(team_id=team_id, now=now)
+        sealed = seal_secrets(value, self._secrets)
         with self._sessions.begin() as session:
             row = session.get(WorkspaceSetting, (team_id, key))
+            before = dict(row.value) if row is not None else None
             if row is None:
                 session.add(
                     WorkspaceSetting(
-                        team_id=team_id, key=key, value=value, updated_at=now, updated_by=user_id
+                        team_id=team_id, key=key, value=sealed, updated_at=now, updated_by=user_id
                     )
                 )
             else:
-                row.value, row.updated_at, row.updated_by = value, now, user_id
+                row.value, row.updated_at, row.updated_by = sealed, now, user_id
+            session.add(
+                AuditEntry(
+                    team_id=team_id,
+                    actor=user_id,
+                    action="setting.changed",
+                    target=key,
+                    before=mask_secrets(before),
+                    after=mask_secrets(sealed),
+                    at=now,
+                )
+            )
+
+    def record_audit(
+        self,
+        *,
+        team_id: str,
+        actor: str,
+        action: str,
+        target: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        now: datetime,
+    ) -> None:
+        """Writes one audit entry (role grants, and anything else a person changes)."""
+        with self._sessions.begin() as session:
+            session.add(
+                AuditEntry(
+                    team_id=team_id,
+                    actor=actor,
+                    action=action,
+                    target=target[:128],
+                    before=mask_secrets(before),
+                    after=mask_secrets(after),
+                    at=now,
+                )
+            )
+
+    def audit_log(self, *, team_id: str, limit: int = 100) -> list[AuditRecord]:
+        """The workspace's latest audit entries, newest first."""
+        with self._reads() as session:
+            rows = queries.audit_entries(session, team_id, limit)
+            return [
+                AuditRecord(
+                    actor=row.actor,
+                    action=row.action,
+                    target=row.target,
+                    before=row.before,
+                    after=row.after,
+                    at=row.at,
+                )
+                for row in rows
+            ]
+
+    def rotate_secrets(self, *, now: datetime) -> int:
+        """Re-encrypts every stored setting with the first configured key; returns how many."""
+        changed = 0
+        with self._sessions.begin() as session:
+            for row in queries.all_settings(session):
+                rotated = rotate_secrets(dict(row.value), self._secrets)
+                if rotated != row.value:
+                    row.value, row.updated_at = rotated, now
+                    changed += 1
+        return changed
