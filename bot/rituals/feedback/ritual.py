@@ -18,6 +18,7 @@ from bot.rituals.feedback import cli, listeners, models
 from bot.rituals.feedback.home import FeedbackHomeSection
 from bot.rituals.feedback.ids import FeedbackIds, FeedbackRituals
 from bot.rituals.feedback.jobs import FeedbackDigestRunner
+from bot.rituals.feedback.metrics import FeedbackMetrics
 from bot.rituals.feedback.service import FeedbackService
 
 
@@ -25,7 +26,7 @@ def build(deps: RitualDeps) -> RitualParts:
     feedback = FeedbackService(
         sessions=deps.sessions,
         workspaces=deps.workspaces,
-        metrics=deps.metrics,
+        metrics=FeedbackMetrics(deps.metrics.registry),
         default_areas=deps.settings.product_areas,
         default_capture_emoji=deps.settings.feedback_capture_emoji,
     )
