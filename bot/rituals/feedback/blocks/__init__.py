@@ -1,5 +1,5 @@
 """Pure Block Kit builders for the feedback ritual: domain values in, slack_sdk models out, one
-module per surface (`modals`, `messages`, `digest`, `home`, sharing `common`).
+module per surface (`modals`, `messages`, `digest`, `home`, `settings`, sharing `common`).
 
 Every text that comes from people is escaped and cut, and every list is capped, so no builder can
 produce a message, modal or Home tab that Slack rejects or that pings a channel.
@@ -28,6 +28,7 @@ from bot.rituals.feedback.blocks.modals import (
     build_merge_modal,
     build_status_modal,
 )
+from bot.rituals.feedback.blocks.settings import build_settings_modal
 
 __all__ = [
     "build_account_modal",
@@ -42,6 +43,7 @@ __all__ = [
     "build_merge_modal",
     "build_merged_note",
     "build_reaction_blocked_note",
+    "build_settings_modal",
     "build_status_modal",
     "capture_fallback_text",
     "digest_fallback_text",
