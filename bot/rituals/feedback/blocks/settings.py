@@ -17,6 +17,7 @@ from bot.rituals.feedback.ids import FeedbackIds
 from bot.slack.limits import MODAL_BLOCKS, clip
 
 OWNER_LABEL = 2000
+BLOCK_ID = 255
 AREAS_INPUT_LIMIT = 3000  # Slack's plain-text input maximum
 
 
@@ -49,11 +50,12 @@ def build_settings_modal(settings: FeedbackSettings) -> View:
         ),
     ]
     room = MODAL_BLOCKS - len(blocks) - 1
-    for area in settings.areas[:room]:
+    areas = list(dict.fromkeys(settings.areas))  # block ids must be unique
+    for area in areas[:room]:
         owners = settings.area_owners.get(area) or []
         blocks.append(
             InputBlock(
-                block_id=f"{FeedbackIds.SETTINGS_OWNER_BLOCK.value}:{area}",
+                block_id=f"{FeedbackIds.SETTINGS_OWNER_BLOCK.value}:{area}"[:BLOCK_ID],
                 label=clip(f"Owner of {area}", OWNER_LABEL),
                 optional=True,
                 hint="Sees this area's items waiting for review in the App Home.",
@@ -64,7 +66,7 @@ def build_settings_modal(settings: FeedbackSettings) -> View:
                 ),
             )
         )
-    if len(settings.areas) > room:
+    if len(areas) > room:
         blocks.append(
             ContextBlock(elements=[md(f"Owners can be set for the first {room} areas here.")])
         )
