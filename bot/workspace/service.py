@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.db import Sessions
+from bot.db import Sessions, read_only
 from bot.workspace import queries
 from bot.workspace.models import Person, ProcessedEvent, Role, Workspace, WorkspaceSetting
 
@@ -52,6 +52,7 @@ def valid_time_zone(name: str | None) -> str | None:
 class WorkspaceService:
     def __init__(self, *, sessions: Sessions, default_time_zone: str) -> None:
         self._sessions = sessions
+        self._reads = read_only(sessions)
         self._default_time_zone = default_time_zone
         self._known_teams: set[str] = set()
         self._known_lock = threading.Lock()
@@ -59,6 +60,12 @@ class WorkspaceService:
     def ensure_workspace(self, *, team_id: str, now: datetime, name: str = "") -> None:
         """Creates the workspace row the first time a team is seen (cached afterwards)."""
         if team_id in self._known_teams:
+            return
+        with self._reads() as session:  # a read first: no write lock for a known team
+            known = queries.get_workspace(session, team_id) is not None
+        if known:
+            with self._known_lock:
+                self._known_teams.add(team_id)
             return
         try:
             with self._sessions.begin() as session:
@@ -75,6 +82,11 @@ class WorkspaceService:
             pass  # another request created it at the same moment
         with self._known_lock:
             self._known_teams.add(team_id)
+
+    def event_seen(self, *, team_id: str, event_id: str) -> bool:
+        """Whether this Slack event id was recorded already (a read: takes no write lock)."""
+        with self._reads() as session:
+            return session.get(ProcessedEvent, (team_id, event_id)) is not None
 
     def mark_event_processed(self, *, team_id: str, event_id: str, now: datetime) -> bool:
         """Records a Slack event id. Returns False when it was already recorded (a retry)."""
@@ -104,23 +116,23 @@ class WorkspaceService:
             person.updated_at = now
 
     def is_admin(self, *, team_id: str, user_id: str) -> bool:
-        with self._sessions() as session:
+        with self._reads() as session:
             person = queries.get_person(session, team_id, user_id)
             return bool(person and person.is_admin)
 
     def known_time_zone(self, *, team_id: str) -> str | None:
         """The workspace's time zone, or None when opsbot has never seen the workspace."""
-        with self._sessions() as session:
+        with self._reads() as session:
             workspace = queries.get_workspace(session, team_id)
             return workspace.time_zone if workspace else None
 
     def time_zone(self, *, team_id: str) -> str:
-        with self._sessions() as session:
+        with self._reads() as session:
             workspace = queries.get_workspace(session, team_id)
             return workspace.time_zone if workspace else self._default_time_zone
 
     def get_setting(self, *, team_id: str, key: str) -> dict[str, Any] | None:
-        with self._sessions() as session:
+        with self._reads() as session:
             return queries.get_setting(session, team_id, key)
 
     def set_setting(
