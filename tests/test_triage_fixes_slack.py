@@ -1,5 +1,6 @@
-"""Closing through the outbox, housekeeping per workspace, and helpdesk text entering mrkdwn
-only escaped: driven through the real app, Slack and the tracker as local stand-ins."""
+"""The fixes of the triage split, through the real app with Slack as a local stand-in: closing
+through the outbox, housekeeping per workspace, helpdesk text entering mrkdwn only escaped, and
+private replies through the shared path (a DM in Slack Connect, never in the channel)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from tests.test_triage_slack import (
     CHANNEL,
     RITUAL,
     SECRET,
+    _click,
     _deliver,
     _file_three,
     _hook,
     _posts,
     _run_week,
     _summaries,
+    _ticket_posts,
     _ts_of,
     _zendesk,
 )
@@ -151,3 +154,23 @@ def test_one_workspace_that_cannot_be_read_does_not_stop_the_others_from_closing
     ours = [r.part for r in configured.outbox.deliveries(team_id=TEAM_ID)]
     assert other == ["summary:1"]
     assert not any(part.startswith("summary:") for part in ours)
+
+
+def test_in_a_slack_connect_channel_the_loser_of_a_race_is_told_by_dm_not_in_the_channel(
+    slack: SlackDriver, configured: Container, clock: FakeClock, fake_slack: FakeSlackApi
+) -> None:
+    fake_slack.add_channel(CHANNEL, is_ext_shared=True)
+    _hook(slack, _zendesk("1", "Login loops"))
+    _run_week(configured, clock)
+    [(ticket_id, ts)] = _ticket_posts(fake_slack).items()
+    _click(slack, TriageIds.KNOWN, ticket_id, ts, user="UPM")
+    fake_slack.wait_for("chat.update")
+    posts_before = len(fake_slack.calls_to("chat.postMessage"))
+
+    _click(slack, TriageIds.NEEDS_INFO, ticket_id, ts, user="ULEAD")
+
+    posted = fake_slack.wait_for("chat.postMessage", posts_before + 1)
+    told = [c.params for c in posted if c.channel == "ULEAD"]
+    assert fake_slack.calls_to("chat.postEphemeral") == []
+    assert len(told) == 1
+    assert "<@UPM> already triaged *Login loops* as *Known issue*" in told[0]["text"]
