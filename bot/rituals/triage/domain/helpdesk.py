@@ -89,7 +89,7 @@ def _timestamp(value: Any) -> datetime | None:
 
 
 def parse_helpdesk_payload(data: Any) -> HelpdeskTicket:
-    """Validates a webhook body (see bot/web/ticket_hook.py for the documented shape)."""
+    """Validates a webhook body (see bot/rituals/triage/webhook.py for the documented shape)."""
     if not isinstance(data, dict):
         raise PayloadError("body must be a JSON object")
     helpdesk_name = _text(data, "helpdesk", 32, required=True).lower()
