@@ -2,7 +2,7 @@
 (`payloads.py`), makes one service call and shows the result (`slack_io.TriageSlack`).
 
 Every click updates the ticket's message in place (chat.update) through one helper,
-`_on_click`. A person who loses a race sees the current state and is told privately who
+`_show_click`. A person who loses a race sees the current state and is told privately who
 decided. Failures the person can act on (`TriageUnavailable`: tracker down, bad credentials)
 reach the one error handler, which tells the clicker privately; the ticket stays untriaged.
 """
@@ -204,8 +204,9 @@ class TriageListeners:
         client: WebClient,
     ) -> None:
         """ack → the outcome's one service call → show it (Bug, Feature, Known, Needs info)."""
+        ack()
         click = Click.of(context, body, action)
-        decision = self._on_click(ack, click, client, self._clicks[action["action_id"]])
+        decision = self._show_click(click, client, self._clicks[action["action_id"]])
         if decision.won and decision.ticket.outcome is Outcome.NEEDS_INFO:
             self._ask_for_info(click, decision, client)
 
@@ -226,14 +227,14 @@ class TriageListeners:
                 now=self._clock(),
             )
 
-        self._on_click(ack, Click.of(context, body, action), client, assign)
-
-    def _on_click(
-        self, ack: Ack, click: Click, client: WebClient, call: Callable[[Click], Decision]
-    ) -> Decision:
-        """The one "ack → call → show" shape: re-renders the clicked message; a person who lost
-        the race is told privately."""
         ack()
+        self._show_click(Click.of(context, body, action), client, assign)
+
+    def _show_click(
+        self, click: Click, client: WebClient, call: Callable[[Click], Decision]
+    ) -> Decision:
+        """The one "(acked) → call → show" shape of every click: re-renders the clicked
+        message; a person who lost the race is told privately."""
         decision = call(click)
         slack = self._slack(client)
         slack.show_ticket(
@@ -317,7 +318,15 @@ class TriageListeners:
                 errors={TriageIds.REASON_BLOCK.value: "Say why, so the reporter understands."},
             )
             return
+        ack()
         metadata = WontFixMetadata.from_json(view["private_metadata"])
+        click = Click(
+            team_id=team_id_of(context, body),
+            user_id=body["user"]["id"],
+            channel_id=metadata.channel_id or "",
+            ts=metadata.ts or "",
+            ticket_id=metadata.ticket_id,
+        )
 
         def decide(click: Click) -> Decision:
             return self._service.decide(
@@ -329,18 +338,10 @@ class TriageListeners:
                 now=self._clock(),
             )
 
-        if not (metadata.channel_id and metadata.ts):
-            ack()
-            decide(Click(team_id_of(context, body), body["user"]["id"], "", "", metadata.ticket_id))
-            return
-        click = Click(
-            team_id=team_id_of(context, body),
-            user_id=body["user"]["id"],
-            channel_id=metadata.channel_id,
-            ts=metadata.ts,
-            ticket_id=metadata.ticket_id,
-        )
-        self._on_click(ack, click, client, decide)
+        if click.channel_id and click.ts:
+            self._show_click(click, client, decide)
+        else:
+            decide(click)  # opened where the message is unknown: nothing to re-render
 
     # ---- closing ------------------------------------------------------------------------------
     def on_close(
