@@ -174,3 +174,20 @@ def test_in_a_slack_connect_channel_the_loser_of_a_race_is_told_by_dm_not_in_the
     assert fake_slack.calls_to("chat.postEphemeral") == []
     assert len(told) == 1
     assert "<@UPM> already triaged *Login loops* as *Known issue*" in told[0]["text"]
+
+
+def test_a_message_sent_to_triage_is_prefilled_as_typed_not_as_slack_entities(
+    slack: SlackDriver, configured: Container, fake_slack: FakeSlackApi
+) -> None:
+    slack.send(
+        slack.requests.message_shortcut(
+            TriageIds.MESSAGE_SHORTCUT.value,
+            text="Exports &lt;50k rows&gt; &amp; <!channel> fail",
+            author_id="U2",
+            channel_id="C7",
+        )
+    )
+
+    view = fake_slack.wait_for("views.open")[0].params["view"]
+    titles = [b["element"].get("initial_value") for b in view["blocks"] if "element" in b]
+    assert titles[0] == "Exports <50k rows> & <!channel> fail"

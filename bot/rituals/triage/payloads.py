@@ -112,11 +112,17 @@ def draft_from_view(view: dict[str, Any]) -> TicketDraft:
     )
 
 
+def unescape_slack(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def draft_from_message(shortcut: dict[str, Any]) -> TicketDraft:
     """Prefills from the message: its text, its author and its permalink (built from the team
     domain, so no API call delays opening the modal)."""
     message = shortcut.get("message") or {}
-    text = str(message.get("text") or "")
+    # Slack sends message text with &, < and > as entities; the modal's input is plain text,
+    # and the ticket is escaped again when it is shown in mrkdwn.
+    text = unescape_slack(str(message.get("text") or ""))
     author = message.get("user")
     channel_id = (shortcut.get("channel") or {}).get("id", "")
     domain = (shortcut.get("team") or {}).get("domain")
