@@ -61,18 +61,5 @@ class Metrics:
             registry=self.registry,
         )
 
-        self.triage_webhooks = Counter(
-            "opsbot_triage_webhooks_total",
-            "Helpdesk ticket webhooks, by result (created, updated, deleted, rejected, invalid)",
-            ["result"],
-            registry=self.registry,
-        )
-        self.triage_decisions = Counter(
-            "opsbot_triage_decisions_total",
-            "Triage clicks by outcome and result (won, lost to someone faster, failed)",
-            ["outcome", "result"],
-            registry=self.registry,
-        )
-
     def render(self) -> bytes:
         return generate_latest(self.registry)
