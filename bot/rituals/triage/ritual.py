@@ -13,6 +13,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.integrations.tracker import make_tracker
+from bot.integrations.tracker_policy import TrackerPolicy
 from bot.rituals.contract import (
     Ritual,
     RitualDeps,
@@ -39,10 +40,12 @@ from bot.slack.private_reply import SharedChannelCache
 
 def build(deps: RitualDeps) -> RitualParts:
     metrics = TriageMetrics(deps.metrics.registry)
+    policy = TrackerPolicy.from_setting(deps.settings.tracker_allowed_hosts)
     triage = TriageService(
         sessions=deps.sessions,
         workspaces=deps.workspaces,
-        trackers=lambda config: make_tracker(config, deps.http),
+        trackers=lambda config: make_tracker(policy.approved(config), deps.http),
+        tracker_policy=policy,
         metrics=metrics,
         feedback=deps.provided.get(FeedbackService),
         outbox=deps.outbox,

@@ -14,6 +14,7 @@ small protocols of `ports.py`, so rules are tested with fakes (tests/test_triage
 from __future__ import annotations
 
 from bot.db import Sessions
+from bot.integrations.tracker_policy import TrackerPolicy
 from bot.rituals.triage.closing import ClosingFlow
 from bot.rituals.triage.decisions import FILING_ABANDONED, DecisionFlow
 from bot.rituals.triage.domain import (
@@ -69,7 +70,9 @@ class TriageService(IntakeFlow, ThreadFlow, DecisionFlow, ClosingFlow, ReadFlow)
         outbox: OutboxPort,
         default_sla_days: int = 7,
         tickets: TicketStore | None = None,
+        tracker_policy: TrackerPolicy | None = None,
     ) -> None:
+        self._tracker_policy = tracker_policy or TrackerPolicy()
         self._sessions = sessions
         self._workspaces = workspaces
         self._trackers = trackers

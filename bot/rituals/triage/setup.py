@@ -8,7 +8,8 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from bot.integrations.tracker_types import TrackerConfig
+from bot.integrations.tracker_policy import TrackerPolicy
+from bot.integrations.tracker_types import TrackerConfig, TrackerKind
 from bot.rituals.triage.domain import (
     SavedSettings,
     SettingsForm,
@@ -21,11 +22,13 @@ from bot.rituals.triage.ports import WorkspaceSettings
 logger = logging.getLogger(__name__)
 
 SETTING_KEY = "triage"
+RETYPE_TOKEN = "Paste the token again: the tracker, its address or the user changed."  # noqa: S105
 
 
 class SettingsFlow:
     _workspaces: WorkspaceSettings
     _default_sla_days: int
+    _tracker_policy: TrackerPolicy
 
     def settings(self, *, team_id: str) -> TriageSettings:
         value = self._workspaces.get_setting(team_id=team_id, key=SETTING_KEY) or {}
@@ -47,7 +50,24 @@ class SettingsFlow:
         token keeps the stored one; a new webhook secret is generated only when asked."""
         current = self._workspaces.get_setting(team_id=team_id, key=SETTING_KEY) or {}
         stored_tracker = current.get("tracker") or {}
-        errors = validate_settings(form, has_token=bool(stored_tracker.get("token")))
+        # A stored token is kept only for the same tracker, site and user: changing where it
+        # goes (or as whom) needs the token typed again, so it can never be redirected.
+        same_target = stored_tracker.get("kind") == form.tracker_kind and (
+            (stored_tracker.get("base_url") or "") == form.tracker_url.strip()
+            and (stored_tracker.get("user") or "") == form.tracker_user.strip()
+        )
+        keeps_token = bool(stored_tracker.get("token")) and same_target
+        errors = validate_settings(form, has_token=keeps_token)
+        if (
+            "tracker_token" in errors
+            and stored_tracker.get("token")
+            and not form.tracker_token.strip()
+        ):
+            errors["tracker_token"] = RETYPE_TOKEN
+        if form.tracker_kind in {k.value for k in TrackerKind} and "tracker_url" not in errors:
+            problem = self._tracker_policy.problem(TrackerKind(form.tracker_kind), form.tracker_url)
+            if problem:
+                errors["tracker_url"] = problem
         if errors:
             raise SettingsInvalid(errors)
         close_after = form.close_after_hours.strip()
