@@ -129,4 +129,4 @@ def slack_requests(fake_slack: FakeSlackApi) -> SlackRequests:
 
 @pytest.fixture
 def slack(container: Container, slack_requests: SlackRequests) -> SlackDriver:
-    return SlackDriver(container.web, slack_requests)
+    return SlackDriver(container.web, slack_requests, clock=container.clock)

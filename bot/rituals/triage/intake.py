@@ -59,22 +59,37 @@ class IntakeFlow(SettingsFlow):
             return view(ticket)
 
     def receive_from_helpdesk(
-        self, *, team_id: str, incoming: HelpdeskTicket, now: datetime
+        self,
+        *,
+        team_id: str,
+        incoming: HelpdeskTicket,
+        now: datetime,
+        sent_at: datetime | None = None,
     ) -> tuple[WebhookResult, int | None]:
-        """Creates, updates (a repeat never duplicates) or removes a helpdesk ticket."""
+        """Creates, updates (a repeat never duplicates) or removes a helpdesk ticket. An update
+        signed before the last one applied (`sent_at`) is ignored: a replay changes nothing."""
         self._workspaces.ensure_workspace(team_id=team_id, now=now)
+        sent = sent_at or now
         try:
-            return self._receive(team_id, incoming, now)
+            return self._receive(team_id, incoming, now, sent)
         except IntegrityError:
             # The same ticket arrived twice at the same moment: the other request created it.
-            return self._receive(team_id, incoming, now)
+            return self._receive(team_id, incoming, now, sent)
 
     def _receive(
-        self, team_id: str, incoming: HelpdeskTicket, now: datetime
+        self, team_id: str, incoming: HelpdeskTicket, now: datetime, sent: datetime
     ) -> tuple[WebhookResult, int | None]:
         helpdesk = incoming.helpdesk.value
         with self._sessions.begin() as session:
             ticket = queries.get_external_ticket(session, team_id, helpdesk, incoming.external_id)
+            if (
+                ticket is not None
+                and ticket.source_updated_at is not None
+                and sent < ticket.source_updated_at
+            ):
+                return WebhookResult.IGNORED, ticket.id
+            if ticket is not None:
+                ticket.source_updated_at = sent
             if incoming.deleted:
                 if ticket is None:
                     return WebhookResult.UNKNOWN, None
@@ -94,6 +109,7 @@ class IntakeFlow(SettingsFlow):
                     status=TicketStatus.OPEN.value,
                     created_at=incoming.created_at or now,
                     received_at=now,
+                    source_updated_at=sent,
                     version=0,
                 )
                 session.add(ticket)

@@ -28,6 +28,7 @@ class WebhookResult(StrEnum):
     UPDATED = "updated"
     DELETED = "deleted"
     UNKNOWN = "unknown"  # a deletion for a ticket we never had
+    IGNORED = "ignored"  # signed before the update already applied (a replay)
 
 
 @dataclass(frozen=True)
