@@ -23,6 +23,22 @@ logger = logging.getLogger(__name__)
 Clock = Callable[[], Any]
 
 
+def strip_nul_bytes(value: Any) -> Any:
+    """Removes NUL characters from every string of a payload, in place: no database stores
+    them (Postgres refuses them), and no person means them."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = (
+                item.replace("\x00", "") if isinstance(item, str) else strip_nul_bytes(item)
+            )
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            value[index] = (
+                item.replace("\x00", "") if isinstance(item, str) else strip_nul_bytes(item)
+            )
+    return value
+
+
 def make_request_middleware(
     *,
     client: MeteredWebClient,
@@ -47,6 +63,7 @@ def make_request_middleware(
         context: BoltContext,
         next: Callable[[], None],
     ) -> BoltResponse | None:
+        strip_nul_bytes(body)
         context["client"] = client.for_token(context.bot_token or context.get("token"))
         team_id = context.team_id or context.enterprise_id
         served = context.authorize_result.team_id if context.authorize_result else None
