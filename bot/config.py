@@ -108,6 +108,33 @@ class Settings(BaseSettings):
         ge=1,
         validation_alias=AliasChoices("OPSBOT_LISTENER_THREADS", "listener_threads"),
     )
+    # Work after the ack (Web API calls, users.info refreshes) runs on its own bounded pool, so
+    # a slow Slack never delays an ack; beyond threads + queue, new work is shed politely.
+    after_ack_threads: int = Field(
+        default=64,
+        ge=1,
+        validation_alias=AliasChoices("OPSBOT_AFTER_ACK_THREADS", "after_ack_threads"),
+    )
+    after_ack_queue: int = Field(
+        default=1000,
+        ge=0,
+        validation_alias=AliasChoices("OPSBOT_AFTER_ACK_QUEUE", "after_ack_queue"),
+    )
+    # Seconds a Web API call made while someone waits (a modal, a reply) may take.
+    slack_interactive_timeout: int = Field(
+        default=3,
+        ge=1,
+        validation_alias=AliasChoices(
+            "OPSBOT_SLACK_INTERACTIVE_TIMEOUT", "slack_interactive_timeout"
+        ),
+    )
+
+    # SIGTERM: how long in-flight requests and after-ack work may take to finish.
+    shutdown_grace: float = Field(
+        default=5.0,
+        ge=0,
+        validation_alias=AliasChoices("OPSBOT_SHUTDOWN_GRACE", "shutdown_grace"),
+    )
 
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("OPSBOT_LOG_LEVEL", "level")

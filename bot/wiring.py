@@ -33,9 +33,11 @@ from bot.scheduling.leader import leader_lock_for
 from bot.scheduling.registry import RitualRegistry, after_delivery_hook
 from bot.scheduling.scheduler import RitualScheduler
 from bot.scheduling.service import RitualDispatcher, ScheduleService
+from bot.slack.after_ack import AfterAckPool
 from bot.slack.app_factory import AppServices, build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
+from bot.slack.listen import AfterAck
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
 from bot.web.ticket_hook import make_ticket_hook
@@ -57,6 +59,7 @@ class Container:
     schedules: ScheduleService
     dispatcher: RitualDispatcher
     sender: OutboxSender
+    after_ack: AfterAck
     housekeeping: Callable[[datetime], None] = field(repr=False)
     make_bolt: Callable[[], App] = field(repr=False)
     make_web: Callable[[App], Flask] = field(repr=False)
@@ -83,6 +86,7 @@ class Container:
         )
 
     def close(self) -> None:
+        self.after_ack.shutdown(timeout=self.settings.shutdown_grace)
         bolt = self.__dict__.get("bolt")
         executor = getattr(bolt, "_listener_runner", None)
         if executor is not None:
@@ -100,7 +104,17 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         metrics=metrics,
     )
     workspaces = WorkspaceService(sessions=sessions, default_time_zone=settings.default_time_zone)
-    directory = SlackUserDirectory(client)
+    # Edge (issue 9): listeners get a client with the short interactive timeout, and their slow
+    # work runs on the after-ack pool (bot/slack/listen.py), never on Bolt's listener threads.
+    interactive = client.with_timeout(settings.slack_interactive_timeout)
+    after_ack = AfterAck(
+        AfterAckPool(
+            workers=settings.after_ack_threads,
+            queue_limit=settings.after_ack_queue,
+            metrics=metrics,
+        )
+    )
+    directory = SlackUserDirectory(interactive)
     outbox = Outbox(sessions=sessions)
     registry = RitualRegistry()
     sender = OutboxSender(
@@ -140,7 +154,12 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         rituals=dispatcher,
         schedules=schedules,
         workspaces=workspaces,
-        admins=AdminGuard(workspaces=workspaces, directory=directory, clock=clock),
+        admins=AdminGuard(
+            workspaces=workspaces,
+            directory=directory,
+            clock=clock,
+            background=after_ack.in_background,
+        ),
         home=HomeService(workspaces=workspaces, directory=directory),
         feedback=feedback,
         triage=triage,
@@ -158,7 +177,12 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
 
     def make_bolt() -> App:
         return build_bolt_app(
-            settings=settings, client=client, metrics=metrics, services=services, clock=clock
+            settings=settings,
+            client=interactive,
+            metrics=metrics,
+            services=services,
+            clock=clock,
+            after_ack=after_ack,
         )
 
     def make_web(bolt: App) -> Flask:
@@ -187,6 +211,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         schedules=schedules,
         dispatcher=dispatcher,
         sender=sender,
+        after_ack=after_ack,
         housekeeping=housekeeping,
         make_bolt=make_bolt,
         make_web=make_web,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,9 +19,11 @@ from bot.rituals.triage import listeners as triage_listeners
 from bot.rituals.triage.service import TriageService
 from bot.scheduling import listeners as scheduling_listeners
 from bot.scheduling.service import RitualDispatcher, ScheduleService
+from bot.slack.bolt_logger import quiet_bolt_logger
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
 from bot.slack.executor import ContextCopyingExecutor
+from bot.slack.listen import AfterAck
 from bot.slack.middleware import make_request_middleware
 from bot.workspace.admins import AdminGuard
 from bot.workspace.service import WorkspaceService
@@ -48,6 +49,7 @@ def build_bolt_app(
     metrics: Metrics,
     services: AppServices,
     clock: Callable[[], datetime],
+    after_ack: AfterAck,
 ) -> App:
     executor = ContextCopyingExecutor(
         max_workers=settings.listener_threads, thread_name_prefix="opsbot-listener"
@@ -57,7 +59,7 @@ def build_bolt_app(
         client=client,
         signing_secret=settings.secret(settings.slack_signing_secret),
         listener_executor=executor,
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=quiet_bolt_logger(),
         # bot/web/slack_endpoint.py verifies every HTTP request before Bolt sees it (401 before
         # any parsing); Socket Mode needs no signature. Verifying twice only costs ack latency.
         request_verification_enabled=False,
@@ -75,9 +77,10 @@ def build_bolt_app(
         engine=services.rituals,
         admins=services.admins,
         clock=clock,
+        after_ack=after_ack,  # edge: the after-ack helper (bot/slack/listen.py)
     )
     ops_listeners.register(app)
-    home_listeners.register(app, services.home, clock)
+    home_listeners.register(app, services.home, clock, after_ack)
     feedback_listeners.register(
         app,
         feedback=services.feedback,

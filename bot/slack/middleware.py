@@ -14,6 +14,7 @@ from slack_bolt import BoltContext, BoltResponse
 
 from bot.logs import team_id_var
 from bot.metrics import Metrics
+from bot.slack.after_ack import current_ack_var
 from bot.slack.client import MeteredWebClient
 from bot.workspace.service import WorkspaceService
 
@@ -34,6 +35,8 @@ def make_request_middleware(
     1. Listeners get the metered client: Bolt builds a plain `WebClient` per request, which
        would bypass the API call metrics (calls never mutate it, so sharing it is safe).
     2. The workspace row exists (created the first time a team is seen, cached afterwards).
+    2b. The request's `ack` is remembered in a context variable, so code further down (the
+       admin check) knows whether Slack is still waiting for the ack (bot/slack/after_ack.py).
     3. A Slack event whose `event_id` was already handled is dropped. The id is stored, so this
        survives restarts and spans replicas; it is recorded before the listener runs, so a
        retry arriving while the first delivery is still being handled is dropped too. Rituals
@@ -46,6 +49,7 @@ def make_request_middleware(
         next: Callable[[], None],
     ) -> BoltResponse | None:
         context["client"] = client.for_token(context.bot_token or context.get("token"))
+        current_ack_var.set(context.ack)
         team_id = context.team_id or context.enterprise_id
         if team_id:
             team_id_var.set(team_id)

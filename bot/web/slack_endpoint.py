@@ -18,6 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.logs import request_id_var
 from bot.metrics import Metrics
+from bot.slack.after_ack import received_at_var
 from bot.slack.request_kind import request_kind
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ class SlackEndpoint:
 
     def handle(self, *, body: bytes, headers: Mapping[str, str], query: str) -> EndpointResponse:
         started = time.perf_counter()
+        received_at_var.set(time.monotonic())
         request_id_var.set(uuid.uuid4().hex[:12])
         timestamp = headers.get("x-slack-request-timestamp", "")
         signature = headers.get("x-slack-signature", "")
