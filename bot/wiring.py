@@ -37,6 +37,7 @@ from bot.slack.after_ack import AfterAckPool
 from bot.slack.app_factory import AppServices, build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
+from bot.slack.identity import SlackIdentity
 from bot.slack.listen import AfterAck
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
@@ -60,6 +61,7 @@ class Container:
     dispatcher: RitualDispatcher
     sender: OutboxSender
     after_ack: AfterAck
+    identity: SlackIdentity
     housekeeping: Callable[[datetime], None] = field(repr=False)
     make_bolt: Callable[[], App] = field(repr=False)
     make_web: Callable[[App], Flask] = field(repr=False)
@@ -85,8 +87,10 @@ class Container:
             housekeeping=self.housekeeping,
         )
 
-    def close(self) -> None:
-        self.after_ack.shutdown(timeout=self.settings.shutdown_grace)
+    def close(self, *, grace: float = 2.0) -> None:
+        """Lets after-ack work finish for up to `grace` seconds, then lets go of everything."""
+        self.identity.stop()
+        self.after_ack.shutdown(timeout=grace)
         bolt = self.__dict__.get("bolt")
         executor = getattr(bolt, "_listener_runner", None)
         if executor is not None:
@@ -115,6 +119,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         )
     )
     directory = SlackUserDirectory(interactive)
+    identity = SlackIdentity(client)  # auth.test at start, retried while Slack is away
     outbox = Outbox(sessions=sessions)
     registry = RitualRegistry()
     sender = OutboxSender(
@@ -176,7 +181,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         auto_closer.run(now=now)
 
     def make_bolt() -> App:
-        return build_bolt_app(
+        app = build_bolt_app(
             settings=settings,
             client=interactive,
             metrics=metrics,
@@ -184,6 +189,8 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
             clock=clock,
             after_ack=after_ack,
         )
+        identity.attach(app)
+        return app
 
     def make_web(bolt: App) -> Flask:
         endpoint = SlackEndpoint(
@@ -195,6 +202,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
             endpoint=endpoint,
             engine=engine,
             metrics=metrics,
+            slack_status=identity.status,
             extra_routes=[make_ticket_hook(service=triage, metrics=metrics, clock=clock)],
         )
 
@@ -212,6 +220,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         dispatcher=dispatcher,
         sender=sender,
         after_ack=after_ack,
+        identity=identity,
         housekeeping=housekeeping,
         make_bolt=make_bolt,
         make_web=make_web,

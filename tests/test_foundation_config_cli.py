@@ -176,26 +176,6 @@ def test_export_needs_only_the_database_not_slack(tmp_path: Path) -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_serve_with_slack_unreachable_says_so_in_one_line(tmp_path: Path) -> None:
-    result = _run_opsbot(
-        "serve",
-        env={
-            "SLACK_SIGNING_SECRET": "abc123",
-            "SLACK_BOT_TOKEN": "xoxb-1-2",
-            "SLACK_API_URL": "http://127.0.0.1:9/api/",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
-        },
-        cwd=tmp_path,
-    )
-
-    assert result.returncode == 1
-    assert (
-        result.stderr.strip()
-        .splitlines()[-1]
-        .startswith("opsbot: cannot reach Slack at http://127.0.0.1:9/api/")
-    )
-
-
 def test_serve_with_a_revoked_token_names_the_token(
     tmp_path: Path, fake_slack: FakeSlackApi
 ) -> None:

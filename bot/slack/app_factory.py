@@ -63,6 +63,9 @@ def build_bolt_app(
         # bot/web/slack_endpoint.py verifies every HTTP request before Bolt sees it (401 before
         # any parsing); Socket Mode needs no signature. Verifying twice only costs ack latency.
         request_verification_enabled=False,
+        # bot/slack/identity.py asks auth.test once at start (and again while Slack is
+        # unreachable) and hands Bolt the answer; Bolt's own check would fail the start.
+        token_verification_enabled=False,
     )
     app.middleware(
         make_request_middleware(
