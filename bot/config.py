@@ -21,7 +21,11 @@ from pydantic_settings import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG_FILE = REPO_ROOT / "config" / "defaults.toml"
+# A source checkout reads config/defaults.toml; an installed package its own copy (setup.py).
+_PACKAGED_DEFAULTS = Path(__file__).resolve().parent / "defaults.toml"
+DEFAULT_CONFIG_FILE = (
+    _PACKAGED_DEFAULTS if _PACKAGED_DEFAULTS.is_file() else REPO_ROOT / "config" / "defaults.toml"
+)
 
 # Values people paste from examples instead of real credentials.
 _PLACEHOLDERS = {"", "changeme", "change-me", "xxx", "todo", "..."}
