@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
 from urllib.error import URLError
@@ -19,7 +20,7 @@ from bot.db import upgrade_database
 from bot.logs import configure_logging
 from bot.rituals.feedback import cli as feedback_cli
 from bot.slack.identity import InvalidSlackToken, SlackState
-from bot.slack.manifest import build_manifest
+from bot.slack.manifest import PLACEHOLDER_URL, build_manifest
 
 if TYPE_CHECKING:
     from bot.wiring import Container
@@ -56,6 +57,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"opsbot: cannot reach Slack at {settings.slack_api_url}: {reason}", file=sys.stderr)
         return 1
     return result
+
+
+def _day(value: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-01") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -105,7 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     tickets = export_commands.add_parser("tickets", help="support-triage tickets and outcomes")
     tickets.add_argument("--format", choices=["csv", "json"], default="csv")
     tickets.add_argument("--team", help="Slack team id (T...); default: every workspace")
-    tickets.add_argument("--output", help="write to this file instead of standard output")
+    tickets.add_argument("--since", type=_day, help="only tickets opened on or after YYYY-MM-DD")
+    tickets.add_argument("--output", "-o", help="write to this file instead of standard output")
     tickets.set_defaults(handler=_export_tickets)
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
@@ -258,6 +267,8 @@ def _export_tickets(settings: Settings, args: argparse.Namespace) -> int:
         records = container.services.triage.export_records(team_id=args.team)
     finally:
         container.close()
+    if args.since is not None:
+        records = [r for r in records if datetime.fromisoformat(r["created_at"]) >= args.since]
     chunks = render(records, args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
@@ -318,5 +329,12 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 def _manifest(settings: Settings, args: argparse.Namespace) -> int:
     manifest = build_manifest(url=args.url, socket=args.socket)
+    if not args.url and not args.socket:
+        print(
+            f"opsbot: no --url given, so the manifest uses the placeholder {PLACEHOLDER_URL}; "
+            "run `opsbot manifest --url https://your-public-host` (or --socket for Socket Mode) "
+            "before pasting it into Slack.",
+            file=sys.stderr,
+        )
     sys.stdout.write(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
     return 0

@@ -1,6 +1,7 @@
 """Typed settings, built once at start-up and passed down.
 
-Values come, highest first, from the environment, a `.env` file, then `config/defaults.toml`.
+Values come, highest first, from the environment, a `.env` file (in $OPSBOT_HOME, else the
+working directory), then `config/defaults.toml`.
 Secrets are `SecretStr` so they are masked in `repr`, logs and tracebacks. Nothing here reads
 the environment after start-up; the composition root hands settings to whatever needs them.
 """
@@ -96,7 +97,7 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
 
     database_url: str = Field(
-        default_factory=lambda: f"sqlite:///{Path.cwd() / 'opsbot.db'}", alias="DATABASE_URL"
+        default_factory=lambda: f"sqlite:///{home_dir() / 'opsbot.db'}", alias="DATABASE_URL"
     )
     auto_migrate: bool = Field(
         default=True, validation_alias=AliasChoices("OPSBOT_AUTO_MIGRATE", "auto_migrate")
@@ -191,7 +192,8 @@ class Settings(BaseSettings):
         return SlackMode.OAUTH if self.slack_client_id else SlackMode.HTTP
 
     def require_slack_credentials(self, mode: SlackMode) -> None:
-        """Fail fast, with one line naming the variable, before anything starts serving."""
+        """Fail fast, before anything starts serving, naming every missing or placeholder
+        variable at once (one line each, with where to get it) and where to put them."""
         required = ["SLACK_SIGNING_SECRET"]
         if mode is SlackMode.OAUTH:
             required += ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "OPSBOT_ENCRYPTION_KEY"]
@@ -199,15 +201,26 @@ class Settings(BaseSettings):
             required.append("SLACK_BOT_TOKEN")
         if mode is SlackMode.SOCKET:
             required.append("SLACK_APP_TOKEN")
+        problems: list[str] = []
         for name in required:
             value = self._raw(name)
-            if value is None or _is_placeholder(value):
-                raise ConfigurationError(f"{name} is not set: {_WHERE_TO_GET[name]}.")
             prefix = _EXPECTED_PREFIX.get(name)
-            if prefix and not value.startswith(prefix):
-                raise ConfigurationError(
-                    f"{name} should start with '{prefix}': {_WHERE_TO_GET[name]}."
+            if value is None or not value.strip():
+                problems.append(f"{name} is not set: {_WHERE_TO_GET[name]}.")
+            elif _is_placeholder(value):
+                problems.append(
+                    f"{name} still holds the example's placeholder: {_WHERE_TO_GET[name]}."
                 )
+            elif prefix and not value.startswith(prefix):
+                problems.append(f"{name} should start with '{prefix}': {_WHERE_TO_GET[name]}.")
+        if problems:
+            where = env_file_path().resolve()
+            example = REPO_ROOT / ".env.example"
+            hint = f" (start from {example})" if example.is_file() else " (see .env.example)"
+            raise ConfigurationError(
+                f"Slack credentials are missing; set them in the environment or in {where}"
+                f"{hint}:\n" + "\n".join(f"  - {problem}" for problem in problems)
+            )
 
     def _raw(self, env_name: str) -> str | None:
         field_by_env = {
@@ -245,6 +258,19 @@ class _FlatTomlSource(TomlConfigSettingsSource):
         return dict(self.toml_data)
 
 
+def home_dir() -> Path:
+    """Where `.env` and the default SQLite database live: $OPSBOT_HOME (scripts/run sets it to
+    the repository) or else the working directory."""
+    home = os.environ.get("OPSBOT_HOME")
+    return Path(home) if home else Path.cwd()
+
+
+def env_file_path() -> Path:
+    return home_dir() / ".env"
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Build settings from the environment; `overrides` win (tests use them)."""
+    """Build settings from the environment and `$OPSBOT_HOME/.env` (or `./.env`); `overrides`
+    win (tests use them, and `_env_file=None` to ignore any .env)."""
+    overrides.setdefault("_env_file", env_file_path())
     return Settings(**overrides)

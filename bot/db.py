@@ -25,7 +25,9 @@ logger = logging.getLogger(__name__)
 # checkout (editable install, tests, alembic.ini) uses the repository's `migrations/`.
 _PACKAGED_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATIONS_DIR = (
-    _PACKAGED_MIGRATIONS if (_PACKAGED_MIGRATIONS / "env.py").is_file() else REPO_ROOT / "migrations"
+    _PACKAGED_MIGRATIONS
+    if (_PACKAGED_MIGRATIONS / "env.py").is_file()
+    else REPO_ROOT / "migrations"
 )
 
 Sessions = sessionmaker[Session]

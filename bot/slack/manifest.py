@@ -35,9 +35,12 @@ MESSAGE_SHORTCUTS = (
 )
 
 
+PLACEHOLDER_URL = "https://opsbot.example.com"  # used when no --url is given (the CLI says so)
+
+
 def build_manifest(*, url: str | None, socket: bool) -> dict[str, Any]:
     """A complete manifest; `url` is the public base URL (ignored in Socket Mode)."""
-    request_url = (url or "https://opsbot.example.com").rstrip("/") + EVENTS_PATH
+    request_url = (url or PLACEHOLDER_URL).rstrip("/") + EVENTS_PATH
     commands: list[dict[str, Any]] = []
     for command in SLASH_COMMANDS:
         entry: dict[str, Any] = {
