@@ -71,6 +71,7 @@ class FakeSlackApi:
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self.base_url = ""
+        self.socket_mode_url = ""  # what apps.connections.open hands out (Socket Mode tests)
 
     # ---- lifecycle --------------------------------------------------------------------------
     def start(self) -> FakeSlackApi:
@@ -298,6 +299,8 @@ class FakeSlackApi:
         if method == "conversations.open":
             users = str(params.get("users", ""))
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_mode_url}
         if method == "chat.getPermalink":
             ts = str(params.get("message_ts", "")).replace(".", "")
             return {"ok": True, "permalink": f"https://acme.slack.com/archives/{channel}/p{ts}"}
