@@ -56,7 +56,7 @@ class AfterAckPool:
             max_workers=workers, thread_name_prefix="opsbot-after-ack"
         )
         self._slots = threading.BoundedSemaphore(workers + queue_limit)
-        self._metrics = metrics
+        self.metrics = metrics
         self._closed = False
         self._in_flight: set[Future[None]] = set()
         self._lock = threading.Lock()
@@ -65,7 +65,7 @@ class AfterAckPool:
         """A place on the pool, taken before the ack so that a full pool can still change the
         ack's answer (a polite "busy" instead of a promise). None when full or closed."""
         if self._closed or not self._slots.acquire(blocking=False):
-            self._metrics.after_ack_shed.inc()
+            self.metrics.after_ack_shed.inc()
             return None
         return Reservation(self)
 
@@ -86,7 +86,7 @@ class AfterAckPool:
             try:
                 task()
             except Exception as error:
-                self._metrics.errors.labels("after_ack", type(error).__name__).inc()
+                self.metrics.errors.labels("after_ack", type(error).__name__).inc()
                 _log_failure(label, error)
                 if on_error is not None:
                     try:
@@ -98,13 +98,13 @@ class AfterAckPool:
                             type(report_error).__name__,
                         )
             finally:
-                self._metrics.after_ack_seconds.observe(time.perf_counter() - started)
+                self.metrics.after_ack_seconds.observe(time.perf_counter() - started)
 
         try:
             future = self._executor.submit(guarded)
         except RuntimeError:  # shut down after the reservation
             self._slots.release()
-            self._metrics.after_ack_shed.inc()
+            self.metrics.after_ack_shed.inc()
             return False
         with self._lock:
             self._in_flight.add(future)

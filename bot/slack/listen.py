@@ -81,8 +81,20 @@ class SlackTooSlowError(UserFacingError):
 class AfterAck:
     """Shared by every listener; built once by the composition root around one pool."""
 
-    def __init__(self, pool: AfterAckPool, *, notice_threads: int = 2, notice_queue: int = 50):
+    def __init__(
+        self,
+        pool: AfterAckPool,
+        *,
+        background: AfterAckPool | None = None,
+        notice_threads: int = 2,
+        notice_queue: int = 50,
+    ):
         self.pool = pool
+        # Refreshes nobody waits for (users.info after an admin check) get a small pool of their
+        # own: under a slow Slack they must not take the threads that open people's modals.
+        self.background = background or AfterAckPool(
+            workers=4, queue_limit=256, metrics=pool.metrics
+        )
         self._shared = SharedChannelCache()
         self._notices = ThreadPoolExecutor(
             max_workers=notice_threads, thread_name_prefix="opsbot-busy-notice"
@@ -126,7 +138,7 @@ class AfterAck:
 
     def in_background(self, work: Work, *, name: str = "") -> bool:
         """Work nobody waits for (a cache refresh); dropped silently when the pool is full."""
-        return self.pool.try_submit(work, name=name or getattr(work, "__name__", "work"))
+        return self.background.try_submit(work, name=name or getattr(work, "__name__", "work"))
 
     def report(self, error: Exception, *, body: dict[str, Any], client: WebClient) -> None:
         """Tells the person privately what went wrong, as the app's error handler would."""
@@ -160,4 +172,5 @@ class AfterAck:
 
     def shutdown(self, *, timeout: float) -> bool:
         self._notices.shutdown(wait=False, cancel_futures=True)
+        self.background.shutdown(timeout=0)
         return self.pool.shutdown(timeout=timeout)
