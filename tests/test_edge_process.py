@@ -117,3 +117,30 @@ def test_serve_asks_slack_again_and_reports_it_reachable_once_it_answers(
     assert first["slack"] == "unreachable"
     assert health == {"status": "ok", "database": "up", "slack": "ok"}
     assert len(fake_slack.attempts_to("auth.test")) == 2
+
+
+def test_the_scheduler_alone_stops_on_sigterm_with_exit_0_and_lets_go_of_its_lock(
+    database_url: str, fake_slack: FakeSlackApi, tmp_path: Path
+) -> None:
+    env = clean_env(
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_BOT_TOKEN="xoxb-process-test",
+        SLACK_API_URL=fake_slack.api_url,
+        DATABASE_URL=database_url,
+    )
+    scheduler = OpsbotProcess(["scheduler"], env=env, cwd=tmp_path)
+    deadline = time.monotonic() + 30
+    while "now the active scheduler" not in scheduler.peek_stderr():
+        assert time.monotonic() < deadline, scheduler.stderr
+        time.sleep(0.1)
+
+    started = time.monotonic()
+    scheduler.signal(signal.SIGTERM)
+    code = scheduler.finish()
+
+    assert code == 0, scheduler.stderr
+    assert time.monotonic() - started < 10
+    assert "Traceback" not in scheduler.stderr
+    lock = leader_lock_for(database_url)
+    assert lock.try_acquire()
+    lock.release()

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,6 +48,23 @@ class OpsbotProcess:
         )
         self.stdout = ""
         self.stderr = ""
+        self._lines: list[str] = []
+        self._out: list[str] = []
+        self._readers = [
+            threading.Thread(target=self._read, args=(self.proc.stderr, self._lines), daemon=True),
+            threading.Thread(target=self._read, args=(self.proc.stdout, self._out), daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    @staticmethod
+    def _read(stream: Any, into: list[str]) -> None:
+        for line in stream:
+            into.append(line)
+
+    def peek_stderr(self) -> str:
+        """What the process has written to stderr so far (it keeps running)."""
+        return "".join(self._lines)
 
     @property
     def base(self) -> str:
@@ -70,9 +88,11 @@ class OpsbotProcess:
         self.proc.send_signal(signum)
 
     def finish(self, timeout: float = 20.0) -> int:
-        out, err = self.proc.communicate(timeout=timeout)
-        self.stdout += out
-        self.stderr += err
+        self.proc.wait(timeout=timeout)
+        for reader in self._readers:
+            reader.join(timeout)
+        self.stdout = "".join(self._out)
+        self.stderr = "".join(self._lines)
         return self.proc.returncode
 
     def stop(self) -> None:
