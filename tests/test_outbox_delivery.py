@@ -150,7 +150,7 @@ def test_a_channel_the_bot_cannot_post_in_fails_its_run_and_tells_the_admins(
 ) -> None:
     _setup(container, clock, replies=1)
     fake_slack.add_user("UADMIN", is_admin=True)
-    container.services.admins.is_admin(team_id=TEAM_ID, user_id="UADMIN")
+    container.services.admins.refresh(team_id=TEAM_ID, user_id="UADMIN")
     fake_slack.error("chat.postMessage", "not_in_channel", channel="CGONE")
     container.dispatcher.run_ritual(
         team_id=TEAM_ID, ritual=RITUAL, period="2026-W47", channel_ids=["CGONE", "C1"], now=clock()

@@ -77,7 +77,7 @@ def make_error_handler(metrics: Metrics) -> Callable[..., BoltResponse | None]:
             if early is not None:
                 return early
         if kind != "event" or isinstance(error, UserFacingError):
-            _tell_privately(client, shared, body, text)
+            tell_privately_about(client, shared, body, text)
         return None
 
     return handle_error
@@ -107,10 +107,11 @@ def _json_response(payload: dict[str, Any]) -> BoltResponse:
     )
 
 
-def _tell_privately(
+def tell_privately_about(
     client: WebClient | None, shared: SharedChannelCache, body: dict[str, Any], text: str
 ) -> None:
-    """Where the person is, privately (a DM in Slack Connect or where the bot is not)."""
+    """Where the person is, privately (a DM in Slack Connect or where the bot is not).
+    Also used after the ack (bot/slack/listen.py), where Bolt's handler no longer helps."""
     if client is None:
         return
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")
