@@ -163,7 +163,7 @@ class RitualScheduler:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
         self._sender_stop.set()
-        self._sender.wake()  # the sender sleeps on its wake-up event, not on the stop event
+        self._sender.wake()  # else the stop waits out the sender's poll (2 s)
         if self._sender_thread is not None:
             self._sender_thread.join(timeout=30)
             self._sender_thread = None
