@@ -37,6 +37,7 @@ class Claimed:
     ritual: str
     payload: dict[str, Any]
     uncertain: bool
+    team_id: str = ""  # whose token posts it (multi-workspace)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class Leases:
                 blocks=row.blocks,
                 thread_ts=thread_ts,
             )
-            return Claimed(row_id, row.ritual, payload, uncertain)
+            return Claimed(row_id, row.ritual, payload, uncertain, row.team_id)
 
     def release(self, row_id: int, *, now: datetime, error: str) -> None:
         """Gives the lease back so the row is tried again (by this sender or another)."""

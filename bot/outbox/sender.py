@@ -35,6 +35,7 @@ from bot.outbox.domain import MAX_ATTEMPTS, Outcome, backoff_seconds
 from bot.outbox.leases import Claimed, Failed, GroupSent, Leases
 from bot.outbox.models import Delivery
 from bot.outbox.pacing import DONE, ChannelKey, ChannelSchedule, Step
+from bot.slack.client import acting_for
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +168,10 @@ class OutboxSender:
             if claim.failed_ritual is not None:
                 self._count(claim.failed_ritual, "failed")
             return claim.step
+        with acting_for(claim.team_id):  # the workspace's own token in multi-workspace mode
+            return self._post_claimed(row_id, claim)
+
+    def _post_claimed(self, row_id: int, claim: Claimed) -> Step:
         if claim.uncertain:
             found = posting.find_posted(self._client, row_id, claim.payload["channel"])
             if found is not None:
