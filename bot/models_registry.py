@@ -2,6 +2,7 @@
 
 from bot.db import Base
 from bot.outbox import models as _outbox_models  # noqa: F401
+from bot.rituals.buddies import models as _buddies_models  # noqa: F401
 from bot.rituals.feedback import models as _feedback_models  # noqa: F401
 from bot.rituals.triage import models as _triage_models  # noqa: F401
 from bot.scheduling import models as _scheduling_models  # noqa: F401

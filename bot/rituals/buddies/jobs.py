@@ -1,0 +1,190 @@
+"""The buddy runners the scheduler and `/ops run` call, all delivering through the outbox.
+
+- `buddy-pairing` pairs the cycle (the run's period, `2026-11`) and addresses one introduction
+  to each pair's group DM, plus one note to each admin per person who left Slack.
+- `buddy-reminders` works out everything calls owe people at `now`: the ask to the buddy PM,
+  offers to PMs with room, "a PM joins" to the rep, the day-before / 15-minute / after messages
+  in each reader's own zone. Each message has its own period key (`call:42:day-before`), so it
+  is enqueued exactly once however often, and by however many schedulers, the ritual runs.
+- `buddy-digest` is the monthly summary for the schedule's channels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.outbox.domain import OutgoingPost, OutgoingTarget
+from bot.rituals.buddies import blocks
+from bot.rituals.buddies.domain import (
+    CallStatus,
+    ReminderKind,
+    reminder_due,
+    reminder_period,
+)
+from bot.rituals.buddies.ids import BuddyRitual
+from bot.rituals.buddies.metrics import BuddyMetrics
+from bot.rituals.buddies.service import BuddyService
+from bot.rituals.buddies.slack_io import SlackPeople
+from bot.rituals.buddies.views import CallView
+
+
+def _post(part: str, text: str, built: list[Any]) -> OutgoingPost:
+    return OutgoingPost(part=part, text=text, blocks=[b.to_dict() for b in built])
+
+
+class PairingRunner:
+    name = BuddyRitual.PAIRING
+
+    def __init__(self, *, service: BuddyService, people: SlackPeople) -> None:
+        self._service = service
+        self._people = people
+
+    def compose(self, **_: Any) -> list[OutgoingPost]:
+        return []  # people-addressed: see targets()
+
+    def targets(
+        self, *, team_id: str, period: str, options: dict[str, Any], now: datetime
+    ) -> list[OutgoingTarget]:
+        result = self._service.pair_cycle(team_id=team_id, cycle=period, now=now)
+        targets = [
+            OutgoingTarget(
+                channel_id=self._people.conversation_with((intro.rep_user_id, intro.pm_user_id)),
+                posts=[_post("intro", blocks.intro_text(intro), blocks.build_intro(intro))],
+                period=period,
+            )
+            for intro in result.pairs
+        ]
+        departed = self._service.departed_members(team_id=team_id)
+        admins = self._service.workspace_admins(team_id=team_id) if departed else []
+        for user_id in departed:
+            text = blocks.departure_text(user_id)
+            for admin in admins:
+                targets.append(
+                    OutgoingTarget(
+                        channel_id=self._people.conversation_with((admin,)),
+                        posts=[OutgoingPost(part="departed", text=text, blocks=[])],
+                        period=f"departed:{user_id}",
+                    )
+                )
+        return targets
+
+
+class ReminderRunner:
+    name = BuddyRitual.REMINDERS
+
+    def __init__(
+        self, *, service: BuddyService, people: SlackPeople, metrics: BuddyMetrics
+    ) -> None:
+        self._service = service
+        self._people = people
+        self._metrics = metrics
+
+    def compose(self, **_: Any) -> list[OutgoingPost]:
+        return []  # people-addressed: see targets()
+
+    def targets(
+        self, *, team_id: str, period: str, options: dict[str, Any], now: datetime
+    ) -> list[OutgoingTarget]:
+        self._service.open_unanswered(team_id=team_id, now=now)
+        calls = self._service.calls_in_play(team_id=team_id, now=now)
+        people = {u for c in calls for u in (c.rep_user_id, c.buddy_user_id, c.owner_user_id) if u}
+        zones = self._service.time_zones(team_id=team_id, user_ids=sorted(people))
+        targets: list[OutgoingTarget] = []
+        for call in calls:
+            targets += self._for_call(team_id, call, zones, now)
+        return targets
+
+    def _for_call(
+        self, team_id: str, call: CallView, zones: dict[str, str], now: datetime
+    ) -> list[OutgoingTarget]:
+        found: list[OutgoingTarget] = []
+
+        def to(user_id: str, kind: str, text: str, built: list[Any], part: str = "message") -> None:
+            found.append(
+                OutgoingTarget(
+                    channel_id=self._people.conversation_with((user_id,)),
+                    posts=[_post(part, text, built)],
+                    period=f"call:{call.call_id}:{kind}",
+                )
+            )
+            self._metrics.reminders.labels(kind).inc()
+
+        upcoming = call.starts_at > now
+        if call.status is CallStatus.ASKED and call.buddy_user_id and upcoming:
+            zone = zones.get(call.buddy_user_id, "UTC")
+            to(
+                call.buddy_user_id,
+                "ask",
+                blocks.ask_text(call),
+                blocks.build_ask(call, time_zone=zone),
+            )
+        if call.status is CallStatus.OFFERED and upcoming:
+            for pm, zone in self._service.pms_with_room(team_id=team_id, call=call, now=now):
+                to(pm, "offer", blocks.offer_text(call), blocks.build_offer(call, time_zone=zone))
+        if call.status is CallStatus.CLAIMED and upcoming:
+            zone = zones.get(call.rep_user_id, "UTC")
+            to(
+                call.rep_user_id,
+                "claimed",
+                blocks.claimed_text(call),
+                blocks.build_claimed(call, time_zone=zone),
+            )
+        readers = [call.rep_user_id] + ([call.owner_user_id] if call.owner_user_id else [])
+        for kind in ReminderKind:
+            if kind is not ReminderKind.AFTER and call.owner_user_id is None:
+                continue  # before the call, reminders go to a rep and the PM who joins
+            for reader in readers:
+                zone = zones.get(reader, "UTC")
+                window = reminder_due(
+                    kind, starts_at=call.starts_at, created_at=call.created_at, time_zone=zone
+                )
+                if window is None or not window[0] <= now < window[1]:
+                    continue
+                found.append(
+                    OutgoingTarget(
+                        channel_id=self._people.conversation_with((reader,)),
+                        posts=[
+                            _post(
+                                "reminder",
+                                blocks.reminder_text(call, kind),
+                                blocks.build_reminder(call, kind, time_zone=zone),
+                            )
+                        ],
+                        period=reminder_period(call.call_id, kind),
+                    )
+                )
+                self._metrics.reminders.labels(kind.value).inc()
+        return found
+
+
+class DigestRunner:
+    name = BuddyRitual.DIGEST
+
+    def __init__(self, service: BuddyService) -> None:
+        self._service = service
+
+    def compose(
+        self, *, team_id: str, channel_id: str, period: str, options: dict[str, Any], now: datetime
+    ) -> list[OutgoingPost]:
+        digest = self._service.digest(team_id=team_id, now=now)
+        return [_post("digest", blocks.digest_text(digest), blocks.build_digest(digest))]
+
+
+class Dispatcher(Protocol):
+    def run_ritual(self, *, team_id: str, ritual: str, now: datetime) -> object: ...
+
+
+class CallNotifier:
+    """After a call is shared, claimed or declined: runs `buddy-reminders` at once, so the
+    ask, the offers or the rep's note go out now through the outbox (never twice)."""
+
+    def __init__(self, dispatcher: Dispatcher, clock: Callable[[], datetime]) -> None:
+        self._dispatcher = dispatcher
+        self._clock = clock
+
+    def notify(self, *, team_id: str) -> None:
+        self._dispatcher.run_ritual(
+            team_id=team_id, ritual=BuddyRitual.REMINDERS.value, now=self._clock()
+        )

@@ -1,0 +1,80 @@
+"""The few Slack Web API reads and opens the buddy ritual needs, behind a small Protocol so the
+service is tested with a fake: who a person is (time zone, left Slack?), who is in a user group
+or channel, and the DM or group DM to write to."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.workspace.service import SlackUser
+
+GONE_ERRORS = frozenset({"user_not_found", "account_inactive"})
+
+
+@dataclass(frozen=True)
+class SlackPerson:
+    user: SlackUser
+    deleted: bool
+
+
+class SlackPeople(Protocol):
+    def person(self, user_id: str) -> SlackPerson: ...
+
+    def usergroup_members(self, usergroup_id: str) -> list[str]: ...
+
+    def channel_members(self, channel_id: str) -> list[str]: ...
+
+    def conversation_with(self, user_ids: tuple[str, ...]) -> str:
+        """The DM (one person) or group DM (several) with these people, opened if needed."""
+
+
+class SlackPeopleGateway:
+    """users.info (T4), usergroups.users.list (T2), conversations.members and .open (T3).
+    Conversation ids are cached: `conversations.open` returns the same one for the same set."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+        self._conversations: dict[tuple[str, ...], str] = {}
+        self._lock = threading.Lock()
+
+    def person(self, user_id: str) -> SlackPerson:
+        try:
+            user = self._client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            if error.response.get("error") in GONE_ERRORS:
+                return SlackPerson(SlackUser(user_id, "", "UTC", False), deleted=True)
+            raise
+        return SlackPerson(SlackUser.from_api(user), deleted=bool(user.get("deleted")))
+
+    def usergroup_members(self, usergroup_id: str) -> list[str]:
+        response = self._client.usergroups_users_list(usergroup=usergroup_id)
+        return [str(u) for u in response.get("users") or []]
+
+    def channel_members(self, channel_id: str) -> list[str]:
+        members: list[str] = []
+        cursor: str | None = None
+        while True:
+            response = self._client.conversations_members(
+                channel=channel_id, limit=200, cursor=cursor
+            )
+            members += [str(u) for u in response.get("members") or []]
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return members
+
+    def conversation_with(self, user_ids: tuple[str, ...]) -> str:
+        key = tuple(sorted(user_ids))
+        with self._lock:
+            known = self._conversations.get(key)
+        if known:
+            return known
+        response = self._client.conversations_open(users=",".join(user_ids))
+        channel_id = str(response["channel"]["id"])
+        with self._lock:
+            self._conversations[key] = channel_id
+        return channel_id
