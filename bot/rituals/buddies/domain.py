@@ -102,7 +102,7 @@ class ParsedCommand:
     problem: str | None = None  # set on HELP when the text was not understood
 
 
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_USER = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 _SUBTEAM = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 

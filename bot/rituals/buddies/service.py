@@ -21,6 +21,7 @@ from bot.db import Sessions
 from bot.errors import NotAdminError
 from bot.rituals.buddies import queries
 from bot.rituals.buddies.domain import (
+    OFFER_BEFORE,
     BuddyError,
     CallDraft,
     CallOutcome,
@@ -358,6 +359,7 @@ class BuddyService:
         """**I'll join**. First claim wins (one conditional UPDATE); a later click learns who
         has it. A PM already at the monthly target may join their own rep's call but not an
         open offer."""
+        target = self.calls_target(team_id=team_id)  # before the write lock (SQLite)
         with self._sessions.begin() as session:
             call = self._call(session, team_id, call_id)
             if call.owner_user_id == user_id:
@@ -374,7 +376,7 @@ class BuddyService:
             if call.buddy_user_id != user_id:
                 if call.status != CallStatus.OFFERED.value:
                     raise BuddyError("This call is waiting for the rep's buddy to answer first.")
-                self._require_room(session, team_id, user_id, call.starts_at)
+                self._require_room(session, team_id, user_id, call.starts_at, target)
             won = queries.claim(session, team_id, call_id, user_id, now)
             session.expire(call)
             call = self._call(session, team_id, call_id)
@@ -420,7 +422,8 @@ class BuddyService:
         """Asks nobody answered 24 h before the call become open offers. Returns their ids."""
         opened: list[int] = []
         with self._sessions.begin() as session:
-            for call in queries.reminder_candidates(session, team_id, now, now + timedelta(days=1)):
+            horizon = now + OFFER_BEFORE + timedelta(minutes=1)  # offer_due decides
+            for call in queries.reminder_candidates(session, team_id, now, horizon):
                 if offer_due(status=CallStatus(call.status), starts_at=call.starts_at, now=now):
                     call.status = CallStatus.OFFERED.value
                     call.offered_at = now
@@ -623,9 +626,8 @@ class BuddyService:
         )
 
     def _require_room(
-        self, session: Session, team_id: str, user_id: str, starts_at: datetime
+        self, session: Session, team_id: str, user_id: str, starts_at: datetime, target: int
     ) -> None:
-        target = self.calls_target(team_id=team_id)
         start, end = month_of(starts_at)
         joined = queries.joined_between(session, team_id, start, end).get(user_id, 0)
         if not has_room(joined, target):
