@@ -135,13 +135,13 @@ def register(
         except UserFacingError as error:
             respond(text=str(error), response_type="ephemeral", replace_original=False)
             return
+        if result.won:
+            notifier.notify(team_id=team_id)  # the rep's note goes to the outbox first
         zone = service.time_zone_of(team_id=team_id, user_id=user_id)
         built = blocks.build_claim_answer(result, time_zone=zone)
         respond(
             text=built_text(result.won), blocks=[b.to_dict() for b in built], replace_original=True
         )
-        if result.won:
-            notifier.notify(team_id=team_id)
 
     @app.action(BuddyIds.DECLINE.value)
     def on_decline(
@@ -160,11 +160,11 @@ def register(
         except UserFacingError as error:
             respond(text=str(error), response_type="ephemeral", replace_original=False)
             return
+        if result.offered:
+            notifier.notify(team_id=team_id)
         zone = service.time_zone_of(team_id=team_id, user_id=user_id)
         built = blocks.build_declined_answer(result.call, offered=result.offered, time_zone=zone)
         respond(text="Noted", blocks=[b.to_dict() for b in built], replace_original=True)
-        if result.offered:
-            notifier.notify(team_id=team_id)
 
     @app.action(BuddyIds.MEETING.value)
     @app.action(BuddyIds.CALENDAR.value)
