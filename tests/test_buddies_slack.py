@@ -596,6 +596,20 @@ def test_reminders_are_sent_once_across_a_restart_between_enqueue_and_send(
     assert [p["text"] for p in _posts(fake_slack, "DP1")].count(soon) == 1
 
 
+def test_the_schedulers_housekeeping_sends_reminders_with_no_schedule_set(
+    container: Container, fake_slack: FakeSlackApi, dst_call: BuddyCall
+) -> None:
+    now = datetime(2026, 11, 2, 14, 47, tzinfo=UTC)
+
+    container.housekeeping(now)
+    container.housekeeping(now.replace(minute=52))  # the next sweep enqueues nothing new
+    assert container.sender.drain(timeout=30)
+
+    soon = "In 15 minutes: customer call with Acme"
+    assert [p["text"] for p in _posts(fake_slack, "DR1")].count(soon) == 1
+    assert [p["text"] for p in _posts(fake_slack, "DP1")].count(soon) == 1
+
+
 # ---- after the call --------------------------------------------------------------------------
 
 

@@ -15,7 +15,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.db import Sessions
 from bot.outbox.domain import OutgoingPost, OutgoingTarget
+from bot.outbox.service import Outbox
 from bot.rituals.buddies import blocks
 from bot.rituals.buddies.domain import (
     CallStatus,
@@ -157,6 +159,36 @@ class ReminderRunner:
                 )
                 self._metrics.reminders.labels(kind.value).inc()
         return found
+
+
+class ReminderSweep:
+    """Housekeeping (every 5 minutes on the scheduler's leader): enqueues what `buddy-reminders`
+    owes for every workspace with calls, so asks, offers and reminders go out without an admin
+    scheduling the ritual. A schedule of its own (`/ops settings`) only adds runs: each message
+    has its own period key, so nothing is enqueued twice."""
+
+    def __init__(
+        self, *, runner: ReminderRunner, service: BuddyService, outbox: Outbox, sessions: Sessions
+    ) -> None:
+        self._runner = runner
+        self._service = service
+        self._outbox = outbox
+        self._sessions = sessions
+
+    def __call__(self, now: datetime) -> None:
+        for team_id in self._service.teams_with_calls(now=now):
+            targets = self._runner.targets(team_id=team_id, period="sweep", options={}, now=now)
+            with self._sessions.begin() as session:
+                for target in targets:
+                    self._outbox.enqueue(
+                        session,
+                        team_id=team_id,
+                        ritual=self._runner.name.value,
+                        period=target.period or "sweep",
+                        channel_id=target.channel_id,
+                        posts=target.posts,
+                        now=now,
+                    )
 
 
 class DigestRunner:

@@ -278,6 +278,17 @@ def exported_calls(session: Session, team_id: str, since: datetime | None) -> li
     return list(session.scalars(query.order_by(BuddyCall.starts_at, BuddyCall.id)))
 
 
+def teams_with_calls(session: Session, start: datetime, end: datetime) -> list[str]:
+    """Workspaces with a call starting in [start, end) (the reminder sweep's worklist)."""
+    query = (
+        select(BuddyCall.team_id)
+        .where(BuddyCall.starts_at >= start, BuddyCall.starts_at < end)
+        .distinct()
+        .order_by(BuddyCall.team_id)
+    )
+    return list(session.scalars(query))
+
+
 def team_ids(session: Session) -> list[str]:
     return list(
         session.scalars(select(BuddyMember.team_id).distinct().order_by(BuddyMember.team_id))

@@ -13,7 +13,13 @@ from bot.rituals.buddies import cli, listeners, models
 from bot.rituals.buddies.blocks import HELP_LINES
 from bot.rituals.buddies.home import BuddyHomeSection
 from bot.rituals.buddies.ids import BuddyIds, BuddyRitual
-from bot.rituals.buddies.jobs import CallNotifier, DigestRunner, PairingRunner, ReminderRunner
+from bot.rituals.buddies.jobs import (
+    CallNotifier,
+    DigestRunner,
+    PairingRunner,
+    ReminderRunner,
+    ReminderSweep,
+)
 from bot.rituals.buddies.metrics import BuddyMetrics
 from bot.rituals.buddies.options import BuddiesOptions
 from bot.rituals.buddies.service import BuddyService
@@ -54,14 +60,16 @@ def build(deps: RitualDeps) -> RitualParts:
             clock=slack.clock,
         )
 
+    reminders = ReminderRunner(service=service, people=people, metrics=metrics)
     return RitualParts(
         register=register,
-        runners=(
-            PairingRunner(service=service, people=people),
-            ReminderRunner(service=service, people=people, metrics=metrics),
-            DigestRunner(service),
-        ),
+        runners=(PairingRunner(service=service, people=people), reminders, DigestRunner(service)),
         home=BuddyHomeSection(service),
+        housekeeping=(
+            ReminderSweep(
+                runner=reminders, service=service, outbox=deps.outbox, sessions=deps.sessions
+            ),
+        ),
         provides=(service,),
     )
 
@@ -87,7 +95,8 @@ BUDDIES = Ritual(
     scheduled=(
         ScheduledRitual(BuddyRitual.PAIRING.value, "pair every sales rep with a PM (monthly)"),
         ScheduledRitual(
-            BuddyRitual.REMINDERS.value, "call asks, offers and reminders (every 5 minutes)"
+            BuddyRitual.REMINDERS.value,
+            "call asks, offers and reminders (also swept every 5 minutes)",
         ),
         ScheduledRitual(BuddyRitual.DIGEST.value, "the monthly buddy digest to a channel"),
     ),

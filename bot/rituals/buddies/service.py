@@ -439,6 +439,12 @@ class BuddyService:
             )
             return [_call_view(c) for c in rows]
 
+    def teams_with_calls(self, *, now: datetime) -> list[str]:
+        with self._sessions() as session:
+            return queries.teams_with_calls(
+                session, now - timedelta(days=7), now + timedelta(days=91)
+            )
+
     def pms_with_room(
         self, *, team_id: str, call: CallView, now: datetime
     ) -> list[tuple[str, str]]:
