@@ -58,6 +58,8 @@ from bot.slack.limits import (
     clip,
 )
 
+DIGEST_PMS = 60  # lines that fit one section (3,000 characters)
+
 HELP_LINES = (
     "`/buddy` shows your buddy, your upcoming calls and your progress",
     "`/buddy join pm` or `/buddy join sales` enrols you; `/buddy leave` opts you out",
@@ -465,8 +467,14 @@ def build_digest(digest: DigestView) -> list[Block]:
     pm_lines = [
         f"• <@{line.user_id}>: {line.joined} of {line.target}"
         + (" :white_check_mark:" if line.joined >= line.target else "")
-        for line in digest.pms
+        for line in digest.pms[:DIGEST_PMS]
     ] or ["• No PMs enrolled yet."]
+    if len(digest.pms) > DIGEST_PMS:
+        below = sum(1 for line in digest.pms if line.joined < line.target)
+        pm_lines.append(
+            f"_…and {len(digest.pms) - DIGEST_PMS} more PMs; {below} of all "
+            f"{len(digest.pms)} are below target (`opsbot export calls` has every call)_"
+        )
     accounts = ", ".join(escape(a) for a in digest.accounts[:30]) or "none"
     unjoined = [
         f"• {escape(c.account_name)} with <@{c.rep_user_id}>" for c in digest.unjoined[:15]
