@@ -147,3 +147,17 @@ def test_status_and_home_show_buddy_calls_and_progress() -> None:
     assert "Calls joined this month: *1* of 2" in status
     assert "My progress: 1 of 2 calls this month" in home
     assert "with <@P1>" in home
+
+
+def test_buddy_command_asks_slack_to_send_mentions_as_ids() -> None:
+    from bot.rituals.installed import INSTALLED
+    from bot.slack.manifest import build_manifest
+
+    manifest = build_manifest(url="https://opsbot.acme.io", socket=False, rituals=INSTALLED)
+    commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
+
+    assert commands["/buddy"]["should_escape"] is True
+    assert commands["/feedback"]["should_escape"] is False
+    assert {"mpim:write", "im:write", "usergroups:read"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )

@@ -90,6 +90,7 @@ BUDDIES = Ritual(
             BuddyIds.COMMAND.value,
             "PM / sales buddy calls",
             "join pm|sales  |  call  |  snooze <date>|off  |  leave",
+            should_escape=True,
         ),
     ),
     scheduled=(
