@@ -302,6 +302,8 @@ class FakeSlackApi:
             if len(users) > 1:  # a group DM: one per set of people
                 return {"ok": True, "channel": {"id": "G" + "".join(sorted(users))}}
             return {"ok": True, "channel": {"id": "D" + users[0]}}
+        if method == "users.list":
+            return {"ok": True, "members": list(self.users.values()), "response_metadata": {}}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(str(params.get("usergroup")), [])}
         if method == "conversations.members":

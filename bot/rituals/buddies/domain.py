@@ -187,6 +187,7 @@ class MemberView:
     snoozed_until: date | None
     departed: bool
     time_zone: str
+    seen_at: datetime | None = None  # when the person record was last read from Slack
 
     def available(self, on: date) -> bool:
         """Takes part on that day: enrolled, still in Slack and not snoozed."""

@@ -28,7 +28,7 @@ def member(session: Session, team_id: str, user_id: str) -> BuddyMember | None:
 def members(session: Session, team_id: str, *, active_only: bool = True) -> list[MemberView]:
     """Members with their time zone from the shared person record (UTC when unknown)."""
     query = (
-        select(BuddyMember, Person.time_zone)
+        select(BuddyMember, Person.time_zone, Person.updated_at)
         .outerjoin(
             Person,
             (Person.team_id == BuddyMember.team_id) & (Person.user_id == BuddyMember.user_id),
@@ -46,8 +46,9 @@ def members(session: Session, team_id: str, *, active_only: bool = True) -> list
             snoozed_until=row.snoozed_until,
             departed=row.departed_at is not None,
             time_zone=zone or "UTC",
+            seen_at=seen_at,
         )
-        for row, zone in session.execute(query)
+        for row, zone, seen_at in session.execute(query)
     ]
 
 

@@ -5,8 +5,10 @@ or channel, and the DM or group DM to write to."""
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -14,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.workspace.service import SlackUser
 
 GONE_ERRORS = frozenset({"user_not_found", "account_inactive"})
+RATE_LIMIT_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,9 @@ class SlackPeople(Protocol):
     def person(self, user_id: str) -> SlackPerson: ...
 
     def usergroup_members(self, usergroup_id: str) -> list[str]: ...
+
+    def everyone(self) -> list[SlackPerson]:
+        """Every member of the workspace (paged `users.list`), deactivated ones included."""
 
     def channel_members(self, channel_id: str) -> list[str]: ...
 
@@ -50,6 +56,31 @@ class SlackPeopleGateway:
                 return SlackPerson(SlackUser(user_id, "", "UTC", False), deleted=True)
             raise
         return SlackPerson(SlackUser.from_api(user), deleted=bool(user.get("deleted")))
+
+    def everyone(self) -> list[SlackPerson]:
+        people: list[SlackPerson] = []
+        cursor: str | None = None
+        while True:
+            response = self._paged(lambda c: self._client.users_list(limit=200, cursor=c), cursor)
+            people += [
+                SlackPerson(SlackUser.from_api(u), deleted=bool(u.get("deleted")))
+                for u in response.get("members") or []
+            ]
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return people
+
+    def _paged(self, call: Callable[[str | None], Any], cursor: str | None) -> Any:
+        """One page; a 429 waits Retry-After and tries again (scheduler threads only: this
+        is never called while a Slack request waits for its ack)."""
+        for attempt in range(RATE_LIMIT_TRIES):
+            try:
+                return call(cursor)
+            except SlackApiError as error:
+                if error.response.status_code != 429 or attempt == RATE_LIMIT_TRIES - 1:
+                    raise
+                time.sleep(float(error.response.headers.get("Retry-After", "1")))
+        raise AssertionError("unreachable")
 
     def usergroup_members(self, usergroup_id: str) -> list[str]:
         response = self._client.usergroups_users_list(usergroup=usergroup_id)
