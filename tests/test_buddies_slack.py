@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot.rituals.buddies import jobs as buddy_jobs
 from bot.rituals.buddies.ids import BuddyIds, BuddyRitual
 from bot.rituals.buddies.models import BuddyCall, BuddyMember, BuddyPair, BuddyTakeaway
 from bot.rituals.buddies.service import BuddyService
@@ -289,6 +290,32 @@ def test_ops_style_run_now_re_pairs_avoiding_the_last_cycle(
     assert first == {("R1", "P2"), ("R2", "P1")}
     assert second == {("R1", "P1", None), ("R2", "P2", None)}
     assert "no shared working hours" not in all_text(_posts(fake_slack, "GP1R1")[0]["blocks"])
+
+
+def test_introductions_beyond_one_runs_budget_or_a_429_go_out_with_the_sweep(
+    slack: SlackDriver,
+    fake_slack: FakeSlackApi,
+    container: Container,
+    clock: FakeClock,
+    buddies: BuddyService,
+    people: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(buddy_jobs, "INTRO_OPENS_PER_RUN", 1)
+    _join(slack, fake_slack, R1="sales", R2="sales", P1="pm", P2="pm")
+    fake_slack.rate_limit("conversations.open", times=1)
+
+    _pair(container, clock)  # Slack says 429: paired, nobody introduced yet
+    assert _posts(fake_slack, "GP2R1") + _posts(fake_slack, "GP1R2") == []
+    container.housekeeping(clock())
+    container.housekeeping(clock())
+    container.housekeeping(clock())  # nothing left to introduce
+    assert container.sender.drain(timeout=20)
+
+    assert len(_posts(fake_slack, "GP2R1")) == 1
+    assert len(_posts(fake_slack, "GP1R2")) == 1
+    with container.sessions() as session:
+        assert set(session.scalars(select(BuddyPair.channel_id))) == {"GP2R1", "GP1R2"}
 
 
 def test_people_who_left_slack_leave_the_pool_and_admins_are_told_once(

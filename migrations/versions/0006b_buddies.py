@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.Column("pm_user_id", sa.String(length=32), nullable=False),
         sa.Column("shared_hours", sa.Float(), nullable=False),
         sa.Column("last_together", sa.String(length=64), nullable=True),
+        sa.Column("channel_id", sa.String(length=32), nullable=True),
         sa.Column("created_at", bot.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),

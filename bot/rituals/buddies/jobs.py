@@ -11,9 +11,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
+
+from slack_sdk.errors import SlackApiError
 
 from bot.db import Sessions
 from bot.outbox.domain import OutgoingPost, OutgoingTarget
@@ -28,15 +31,24 @@ from bot.rituals.buddies.domain import (
 from bot.rituals.buddies.ids import BuddyRitual
 from bot.rituals.buddies.metrics import BuddyMetrics
 from bot.rituals.buddies.service import BuddyService
-from bot.rituals.buddies.slack_io import SlackPeople
+from bot.rituals.buddies.slack_io import SlackBusy, SlackPeople
 from bot.rituals.buddies.views import CallView
+
+logger = logging.getLogger(__name__)
 
 
 def _post(part: str, text: str, built: list[Any]) -> OutgoingPost:
     return OutgoingPost(part=part, text=text, blocks=[b.to_dict() for b in built])
 
 
+INTRO_OPENS_PER_RUN = 40  # conversations.open is Tier 3 (50+/min): the rest go at the next sweep
+
+
 class PairingRunner:
+    """Pairs the run's cycle (once) and introduces each pair in its group DM. Opening 3,000 group
+    DMs takes an hour at Slack's rate, so one run opens at most INTRO_OPENS_PER_RUN and the
+    5-minute sweep (`ReminderSweep`) introduces the rest; each pair keeps its DM id."""
+
     name = BuddyRitual.PAIRING
 
     def __init__(self, *, service: BuddyService, people: SlackPeople) -> None:
@@ -49,23 +61,56 @@ class PairingRunner:
     def targets(
         self, *, team_id: str, period: str, options: dict[str, Any], now: datetime
     ) -> list[OutgoingTarget]:
-        result = self._service.pair_cycle(team_id=team_id, cycle=period, now=now)
-        targets = [
-            OutgoingTarget(
-                channel_id=self._people.conversation_with((intro.rep_user_id, intro.pm_user_id)),
-                posts=[_post("intro", blocks.intro_text(intro), blocks.build_intro(intro))],
-                period=period,
+        self._service.pair_cycle(team_id=team_id, cycle=period, now=now)
+        return self.intro_targets(team_id=team_id, cycle=period) + self._departures(team_id)
+
+    def intro_targets(self, *, team_id: str, cycle: str) -> list[OutgoingTarget]:
+        """Introductions not yet in the outbox, opening at most INTRO_OPENS_PER_RUN DMs."""
+        pairs, done = self._service.intro_state(team_id=team_id, cycle=cycle)
+        targets: list[OutgoingTarget] = []
+        opened = 0
+        for intro in pairs:
+            channel_id = intro.channel_id
+            if channel_id in done:
+                continue
+            if channel_id is None:
+                if opened >= INTRO_OPENS_PER_RUN:
+                    break
+                try:
+                    channel_id = self._people.conversation_with(
+                        (intro.rep_user_id, intro.pm_user_id)
+                    )
+                except SlackBusy:
+                    logger.info("intros: Slack is busy; the next sweep goes on (team=%s)", team_id)
+                    break
+                opened += 1
+                self._service.remember_channel(
+                    team_id=team_id, pair_id=intro.pair_id, channel_id=channel_id
+                )
+            targets.append(
+                OutgoingTarget(
+                    channel_id=channel_id,
+                    posts=[_post("intro", blocks.intro_text(intro), blocks.build_intro(intro))],
+                    period=cycle,
+                )
             )
-            for intro in result.pairs
-        ]
+        return targets
+
+    def _departures(self, team_id: str) -> list[OutgoingTarget]:
+        """One note to each admin per member who left Slack (its own key: told once)."""
         departed = self._service.departed_members(team_id=team_id)
         admins = self._service.workspace_admins(team_id=team_id) if departed else []
+        targets: list[OutgoingTarget] = []
         for user_id in departed:
             text = blocks.departure_text(user_id)
             for admin in admins:
+                try:
+                    channel_id = self._people.conversation_with((admin,))
+                except SlackBusy:
+                    return targets
                 targets.append(
                     OutgoingTarget(
-                        channel_id=self._people.conversation_with((admin,)),
+                        channel_id=channel_id,
                         posts=[OutgoingPost(part="departed", text=text, blocks=[])],
                         period=f"departed:{user_id}",
                     )
@@ -95,8 +140,18 @@ class ReminderRunner:
         zones = self._service.time_zones(team_id=team_id, user_ids=sorted(people))
         targets: list[OutgoingTarget] = []
         for call in calls:
-            targets += self._for_call(team_id, call, zones, now)
+            try:
+                targets += self._for_call(team_id, call, zones, now)
+            except SlackBusy:
+                logger.info("reminders: Slack is busy; the next sweep goes on (team=%s)", team_id)
+                break
         return targets
+
+    def after_delivery(
+        self, *, team_id: str, channel_id: str, period: str, sent: dict[str, str], now: datetime
+    ) -> None:
+        """Counts each message once, when Slack has it (`call:42:15min` → "15min")."""
+        self._metrics.reminders.labels(period.rsplit(":", 1)[-1]).inc()
 
     def _for_call(
         self, team_id: str, call: CallView, zones: dict[str, str], now: datetime
@@ -111,7 +166,6 @@ class ReminderRunner:
                     period=f"call:{call.call_id}:{kind}",
                 )
             )
-            self._metrics.reminders.labels(kind).inc()
 
         upcoming = call.starts_at > now
         if call.status is CallStatus.ASKED and call.buddy_user_id and upcoming:
@@ -157,38 +211,52 @@ class ReminderRunner:
                         period=reminder_period(call.call_id, kind),
                     )
                 )
-                self._metrics.reminders.labels(kind.value).inc()
         return found
 
 
 class ReminderSweep:
     """Housekeeping (every 5 minutes on the scheduler's leader): enqueues what `buddy-reminders`
-    owes for every workspace with calls, so asks, offers and reminders go out without an admin
-    scheduling the ritual. A schedule of its own (`/ops settings`) only adds runs: each message
-    has its own period key, so nothing is enqueued twice."""
+    owes for every workspace with calls, and the introductions of the newest cycle not yet sent,
+    so nothing waits for an admin to schedule the ritual. A schedule of its own (`/ops settings`)
+    only adds runs: each message has its own period key, so nothing is enqueued twice."""
 
     def __init__(
-        self, *, runner: ReminderRunner, service: BuddyService, outbox: Outbox, sessions: Sessions
+        self,
+        *,
+        reminders: ReminderRunner,
+        pairing: PairingRunner,
+        service: BuddyService,
+        outbox: Outbox,
+        sessions: Sessions,
     ) -> None:
-        self._runner = runner
+        self._reminders = reminders
+        self._pairing = pairing
         self._service = service
         self._outbox = outbox
         self._sessions = sessions
 
     def __call__(self, now: datetime) -> None:
+        for team_id, cycle in self._service.recent_cycles(now=now):
+            intros = self._pairing.intro_targets(team_id=team_id, cycle=cycle)
+            self._enqueue(team_id, BuddyRitual.PAIRING, intros, now)
         for team_id in self._service.teams_with_calls(now=now):
-            targets = self._runner.targets(team_id=team_id, period="sweep", options={}, now=now)
-            with self._sessions.begin() as session:
-                for target in targets:
-                    self._outbox.enqueue(
-                        session,
-                        team_id=team_id,
-                        ritual=self._runner.name.value,
-                        period=target.period or "sweep",
-                        channel_id=target.channel_id,
-                        posts=target.posts,
-                        now=now,
-                    )
+            targets = self._reminders.targets(team_id=team_id, period="sweep", options={}, now=now)
+            self._enqueue(team_id, BuddyRitual.REMINDERS, targets, now)
+
+    def _enqueue(
+        self, team_id: str, ritual: BuddyRitual, targets: list[OutgoingTarget], now: datetime
+    ) -> None:
+        with self._sessions.begin() as session:
+            for target in targets:
+                self._outbox.enqueue(
+                    session,
+                    team_id=team_id,
+                    ritual=ritual.value,
+                    period=target.period or "sweep",
+                    channel_id=target.channel_id,
+                    posts=target.posts,
+                    now=now,
+                )
 
 
 class DigestRunner:
@@ -217,6 +285,15 @@ class CallNotifier:
         self._clock = clock
 
     def notify(self, *, team_id: str) -> None:
-        self._dispatcher.run_ritual(
-            team_id=team_id, ritual=BuddyRitual.REMINDERS.value, now=self._clock()
-        )
+        """Never raises a Slack error into the listener (it has acked already): what could not
+        be enqueued now, the 5-minute sweep enqueues."""
+        try:
+            self._dispatcher.run_ritual(
+                team_id=team_id, ritual=BuddyRitual.REMINDERS.value, now=self._clock()
+            )
+        except SlackApiError as error:
+            logger.warning(
+                "buddy notify deferred to the sweep: team=%s error=%s",
+                team_id,
+                error.response.get("error"),
+            )

@@ -52,6 +52,7 @@ class BuddyPair(Base):
     pm_user_id: Mapped[str] = mapped_column(String(32))
     shared_hours: Mapped[float] = mapped_column(Float, default=0.0)
     last_together: Mapped[str | None] = mapped_column(String(64), default=None)
+    channel_id: Mapped[str | None] = mapped_column(String(32), default=None)  # the group DM
     created_at: Mapped[datetime]
 
 

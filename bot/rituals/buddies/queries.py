@@ -73,6 +73,32 @@ def pairs_of_cycle(session: Session, team_id: str, cycle: str) -> list[BuddyPair
     )
 
 
+def pair(session: Session, team_id: str, pair_id: int) -> BuddyPair | None:
+    return session.scalars(
+        select(BuddyPair).where(BuddyPair.team_id == team_id, BuddyPair.id == pair_id)
+    ).one_or_none()
+
+
+def newest_cycles_since(session: Session, since: datetime) -> list[tuple[str, str]]:
+    """(team, its newest cycle) for every workspace that paired since `since`."""
+    newest = (
+        select(BuddyPair.team_id, func.max(BuddyPair.created_at).label("at"))
+        .group_by(BuddyPair.team_id)
+        .having(func.max(BuddyPair.created_at) >= since)
+        .subquery()
+    )
+    rows = session.execute(
+        select(BuddyPair.team_id, BuddyPair.cycle)
+        .join(
+            newest,
+            (newest.c.team_id == BuddyPair.team_id) & (newest.c.at == BuddyPair.created_at),
+        )
+        .distinct()
+        .order_by(BuddyPair.team_id)
+    )
+    return [(team_id, cycle) for team_id, cycle in rows]
+
+
 def recent_cycles(session: Session, team_id: str, limit: int) -> list[str]:
     """The last `limit` cycles, newest first (by when they were paired)."""
     if limit <= 0:

@@ -61,13 +61,18 @@ def build(deps: RitualDeps) -> RitualParts:
         )
 
     reminders = ReminderRunner(service=service, people=people, metrics=metrics)
+    pairing = PairingRunner(service=service, people=people)
     return RitualParts(
         register=register,
-        runners=(PairingRunner(service=service, people=people), reminders, DigestRunner(service)),
+        runners=(pairing, reminders, DigestRunner(service)),
         home=BuddyHomeSection(service),
         housekeeping=(
             ReminderSweep(
-                runner=reminders, service=service, outbox=deps.outbox, sessions=deps.sessions
+                reminders=reminders,
+                pairing=pairing,
+                service=service,
+                outbox=deps.outbox,
+                sessions=deps.sessions,
             ),
         ),
         provides=(service,),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import Sessions
 from bot.errors import NotAdminError
+from bot.outbox import queries as outbox_queries
 from bot.rituals.buddies import queries
 from bot.rituals.buddies.domain import (
     OFFER_BEFORE,
@@ -33,6 +34,7 @@ from bot.rituals.buddies.domain import (
     offer_due,
 )
 from bot.rituals.buddies.export import export_calls
+from bot.rituals.buddies.ids import BuddyRitual
 from bot.rituals.buddies.metrics import BuddyMetrics
 from bot.rituals.buddies.models import (
     BuddyCall,
@@ -287,6 +289,31 @@ class BuddyService:
             repeats,
         )
         return PairingResult(cycle, intros, True, departed)
+
+    def intro_state(self, *, team_id: str, cycle: str) -> tuple[list[PairIntro], set[str]]:
+        """The cycle's pairs, and the group DMs whose introduction is already in the outbox."""
+        with self._sessions() as session:
+            pairs = [_intro(p) for p in queries.pairs_of_cycle(session, team_id, cycle)]
+            known = [p.channel_id for p in pairs if p.channel_id]
+            done = outbox_queries.channels_with_rows(
+                session,
+                team_id=team_id,
+                ritual=BuddyRitual.PAIRING.value,
+                period=cycle,
+                channel_ids=known,
+            )
+        return pairs, done
+
+    def remember_channel(self, *, team_id: str, pair_id: int, channel_id: str) -> None:
+        with self._sessions.begin() as session:
+            row = queries.pair(session, team_id, pair_id)
+            if row is not None:
+                row.channel_id = channel_id
+
+    def recent_cycles(self, *, now: datetime) -> list[tuple[str, str]]:
+        """(team, newest cycle) for workspaces paired in the last month: intros still due."""
+        with self._sessions() as session:
+            return queries.newest_cycles_since(session, now - timedelta(days=31))
 
     def departed_members(self, *, team_id: str) -> list[str]:
         with self._sessions() as session:
@@ -665,6 +692,8 @@ def _intro(row: BuddyPair) -> PairIntro:
         pm_user_id=row.pm_user_id,
         shared_hours=row.shared_hours,
         last_together=row.last_together,
+        pair_id=row.id,
+        channel_id=row.channel_id,
     )
 
 

@@ -19,6 +19,10 @@ GONE_ERRORS = frozenset({"user_not_found", "account_inactive"})
 RATE_LIMIT_TRIES = 5
 
 
+class SlackBusy(Exception):
+    """Slack answered 429: stop opening conversations in this run; the next sweep goes on."""
+
+
 @dataclass(frozen=True)
 class SlackPerson:
     user: SlackUser
@@ -36,7 +40,8 @@ class SlackPeople(Protocol):
     def channel_members(self, channel_id: str) -> list[str]: ...
 
     def conversation_with(self, user_ids: tuple[str, ...]) -> str:
-        """The DM (one person) or group DM (several) with these people, opened if needed."""
+        """The DM (one person) or group DM (several) with these people, opened if needed.
+        Raises `SlackBusy` when Slack rate-limits the open (Tier 3)."""
 
 
 class SlackPeopleGateway:
@@ -104,7 +109,12 @@ class SlackPeopleGateway:
             known = self._conversations.get(key)
         if known:
             return known
-        response = self._client.conversations_open(users=",".join(user_ids))
+        try:
+            response = self._client.conversations_open(users=",".join(user_ids))
+        except SlackApiError as error:
+            if error.response.status_code == 429:
+                raise SlackBusy("conversations.open") from error
+            raise
         channel_id = str(response["channel"]["id"])
         with self._lock:
             self._conversations[key] = channel_id

@@ -30,6 +30,8 @@ class PairIntro:
     pm_user_id: str
     shared_hours: float
     last_together: str | None  # the cycle they were last paired in, if ever
+    pair_id: int = 0
+    channel_id: str | None = None  # their group DM, once opened
 
 
 @dataclass(frozen=True)
