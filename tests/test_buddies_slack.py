@@ -18,6 +18,7 @@ from bot.rituals.buddies.models import BuddyCall, BuddyMember, BuddyPair, BuddyT
 from bot.rituals.buddies.service import BuddyService
 from bot.wiring import Container, build_container
 from tests.support.buddies import call_form_values, install_buddies
+from tests.support.cli import run_cli
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
@@ -290,6 +291,29 @@ def test_ops_style_run_now_re_pairs_avoiding_the_last_cycle(
     assert first == {("R1", "P2"), ("R2", "P1")}
     assert second == {("R1", "P1", None), ("R2", "P2", None)}
     assert "no shared working hours" not in all_text(_posts(fake_slack, "GP1R1")[0]["blocks"])
+
+
+def test_ops_run_buddy_pairing_re_pairs_now_through_slack(
+    slack: SlackDriver,
+    fake_slack: FakeSlackApi,
+    container: Container,
+    clock: FakeClock,
+    buddies: BuddyService,
+    people: None,
+) -> None:
+    _join(slack, fake_slack, R1="sales", P1="pm")
+    before = len(fake_slack.responses)
+
+    slack.command("/ops", "run buddy-pairing", user_id="UADMIN")
+    answer = _answers(fake_slack, before + 1)[before]
+    assert container.sender.drain(timeout=20)
+
+    assert answer["response_type"] == "ephemeral"
+    assert len(_posts(fake_slack, "GP1R1")) == 1
+    with container.sessions() as session:
+        assert [p.cycle for p in session.scalars(select(BuddyPair))] == [
+            f"now-{clock():%Y%m%dT%H%M%S}"
+        ]
 
 
 def test_introductions_beyond_one_runs_budget_or_a_429_go_out_with_the_sweep(
@@ -733,6 +757,41 @@ def test_app_home_shows_my_buddy_and_progress(
     assert "My reps: <@R1>" in text
     assert "My progress: 0 of 2 calls this month" in text  # the call is in November
     assert "Acme" in text
+
+
+def test_opsbot_export_calls_prints_json_since_a_day(
+    container: Container,
+    fake_slack: FakeSlackApi,
+    dst_call: BuddyCall,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    env = {
+        "DATABASE_URL": container.settings.database_url,
+        "SLACK_API_URL": fake_slack.api_url,
+        "OPSBOT_AUTO_MIGRATE": "false",
+    }
+
+    found = run_cli(
+        monkeypatch, capsys, env, "export", "calls", "--format", "json", "--since", "2026-11-01"
+    )
+    later = run_cli(
+        monkeypatch,
+        capsys,
+        env,
+        "export",
+        "calls",
+        "--format",
+        "json",
+        "--since",
+        "2026-11-03",
+        "--team",
+        TEAM_ID,
+    )
+
+    assert found.returncode == 0, found.stderr
+    assert [(c["account"], c["joined_by"]) for c in json.loads(found.stdout)] == [("Acme", "P1")]
+    assert json.loads(later.stdout) == []
 
 
 def test_export_calls_cli_writes_csv_for_the_team(
