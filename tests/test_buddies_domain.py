@@ -185,3 +185,13 @@ def test_fair_load_and_month_bounds() -> None:
         datetime(2026, 12, 1, tzinfo=UTC),
         datetime(2027, 1, 1, tzinfo=UTC),
     )
+
+
+def test_the_default_cycle_starts_at_nine_on_the_first_in_the_workspaces_zone() -> None:
+    from bot.rituals.buddies.domain import default_cycle
+
+    early = datetime(2026, 12, 1, 7, 59, tzinfo=UTC)  # 08:59 in Berlin
+    assert default_cycle(early, "Europe/Berlin") is None
+    assert default_cycle(early.replace(minute=0, hour=8), "Europe/Berlin") == "2026-12"
+    late_evening = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # 22:00 on 30 Nov in New York
+    assert default_cycle(late_evening, "America/New_York") == "2026-11"

@@ -16,6 +16,7 @@ from bot.rituals.buddies import jobs as buddy_jobs
 from bot.rituals.buddies.ids import BuddyIds, BuddyRitual
 from bot.rituals.buddies.models import BuddyCall, BuddyMember, BuddyPair, BuddyTakeaway
 from bot.rituals.buddies.service import BuddyService
+from bot.scheduling.domain import ScheduleRule
 from bot.wiring import Container, build_container
 from tests.support.buddies import call_form_values, install_buddies
 from tests.support.cli import run_cli
@@ -314,6 +315,34 @@ def test_ops_run_buddy_pairing_re_pairs_now_through_slack(
         assert [p.cycle for p in session.scalars(select(BuddyPair))] == [
             f"now-{clock():%Y%m%dT%H%M%S}"
         ]
+
+
+def test_without_a_schedule_the_sweep_pairs_each_month_once_and_a_schedule_takes_over(
+    slack: SlackDriver,
+    fake_slack: FakeSlackApi,
+    container: Container,
+    clock: FakeClock,
+    buddies: BuddyService,
+    people: None,
+) -> None:
+    _join(slack, fake_slack, R1="sales", P1="pm")
+
+    container.housekeeping(clock())
+    container.housekeeping(clock())
+    assert container.sender.drain(timeout=20)
+    container.schedules.save(
+        team_id=TEAM_ID,
+        ritual=BuddyRitual.PAIRING.value,
+        channel_ids=["C1"],
+        rule=ScheduleRule.monthly(15, "10:00"),
+        now=clock(),
+    )
+    clock.now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    container.housekeeping(clock())
+
+    with container.sessions() as session:
+        assert [p.cycle for p in session.scalars(select(BuddyPair))] == ["2026-11"]
+    assert len(_posts(fake_slack, "GP1R1")) == 1
 
 
 def test_introductions_beyond_one_runs_budget_or_a_429_go_out_with_the_sweep(

@@ -203,6 +203,15 @@ def month_of(moment: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
+def default_cycle(now: datetime, time_zone: str) -> str | None:
+    """The monthly cycle a workspace that scheduled no pairing is due for: `2026-11` from 09:00
+    on the month's first day in its own zone (None before that, e.g. 1 Nov at 07:00)."""
+    local = now.astimezone(ZoneInfo(time_zone))
+    if local.day == 1 and local.time() < DAY_BEFORE_AT:
+        return None
+    return f"{local:%Y-%m}"
+
+
 def has_room(joined_this_month: int, target: int) -> bool:
     return joined_this_month < target
 

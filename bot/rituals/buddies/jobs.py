@@ -217,8 +217,9 @@ class ReminderRunner:
 class ReminderSweep:
     """Housekeeping (every 5 minutes on the scheduler's leader): enqueues what `buddy-reminders`
     owes for every workspace with calls, and the introductions of the newest cycle not yet sent,
-    so nothing waits for an admin to schedule the ritual. A schedule of its own (`/ops settings`)
-    only adds runs: each message has its own period key, so nothing is enqueued twice."""
+    so nothing waits for an admin to schedule the ritual. A workspace that scheduled no
+    `buddy-pairing` is paired monthly (the default cycle) from here too. A schedule of its own
+    (`/ops settings`) only adds runs: each message has its own key, so nothing goes twice."""
 
     def __init__(
         self,
@@ -236,6 +237,9 @@ class ReminderSweep:
         self._sessions = sessions
 
     def __call__(self, now: datetime) -> None:
+        for team_id, cycle in self._service.default_cycles(now=now):
+            targets = self._pairing.targets(team_id=team_id, period=cycle, options={}, now=now)
+            self._enqueue(team_id, BuddyRitual.PAIRING, targets, now)
         for team_id, cycle in self._service.recent_cycles(now=now):
             intros = self._pairing.intro_targets(team_id=team_id, cycle=cycle)
             self._enqueue(team_id, BuddyRitual.PAIRING, intros, now)

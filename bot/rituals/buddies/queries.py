@@ -16,6 +16,7 @@ from bot.rituals.buddies.models import (
     BuddyPair,
     BuddyTakeaway,
 )
+from bot.scheduling.models import RitualSchedule
 from bot.workspace.models import Person
 
 
@@ -314,6 +315,16 @@ def teams_with_calls(session: Session, start: datetime, end: datetime) -> list[s
         .order_by(BuddyCall.team_id)
     )
     return list(session.scalars(query))
+
+
+def has_schedule(session: Session, team_id: str, ritual: str) -> bool:
+    """Whether the workspace scheduled `ritual` itself (any schedule, paused ones included)."""
+    found = session.scalars(
+        select(RitualSchedule.id)
+        .where(RitualSchedule.team_id == team_id, RitualSchedule.ritual == ritual)
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def team_ids(session: Session) -> list[str]:

@@ -29,6 +29,7 @@ from bot.rituals.buddies.domain import (
     CallStatus,
     Group,
     clean_call,
+    default_cycle,
     has_room,
     month_of,
     offer_due,
@@ -314,6 +315,21 @@ class BuddyService:
         """(team, newest cycle) for workspaces paired in the last month: intros still due."""
         with self._sessions() as session:
             return queries.newest_cycles_since(session, now - timedelta(days=31))
+
+    def default_cycles(self, *, now: datetime) -> list[tuple[str, str]]:
+        """(team, cycle) for workspaces with members that scheduled no `buddy-pairing`: the
+        default monthly cycle (`2026-11`), paired once by the sweep."""
+        with self._sessions() as session:
+            teams = [
+                team_id
+                for team_id in queries.team_ids(session)
+                if not queries.has_schedule(session, team_id, BuddyRitual.PAIRING.value)
+            ]
+        due = [
+            (team_id, default_cycle(now, self._workspaces.time_zone(team_id=team_id)))
+            for team_id in teams
+        ]
+        return [(team_id, cycle) for team_id, cycle in due if cycle is not None]
 
     def departed_members(self, *, team_id: str) -> list[str]:
         with self._sessions() as session:
