@@ -1,9 +1,9 @@
 """buddies: members, each cycle's pairs, shared calls, declines and takeaways
 
-A sibling of 0006r (releases) off 0005; the lead adds the merge revision.
+Written beside 0006r (releases) and 0006w (audit log); it follows 0006w, which reached main first.
 
 Revision ID: 0006b
-Revises: 0005
+Revises: 0006w
 Create Date: 2026-11-23 15:47:43.318181
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import bot.db
 
 revision = "0006b"
-down_revision = "0005"
+down_revision = "0006w"
 branch_labels = None
 depends_on = None
 
