@@ -69,7 +69,7 @@ def test_intro_says_why_the_pair_was_made() -> None:
 
     text = all_text(_dicts(blocks.build_intro(intro)))
 
-    assert "3 h of shared working hours; you last worked together in 2026-03" in text
+    assert "3 h of shared working hours; you last worked together in March 2026" in text
     assert "/buddy call" in text
     no_overlap = PairIntro("2026-11", "R1", "P1", 0.0, None)
     assert "no shared working hours" in blocks.why_paired(no_overlap)

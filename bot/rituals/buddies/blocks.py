@@ -169,7 +169,7 @@ def why_paired(intro: PairIntro) -> str:
         else "no shared working hours, so plan calls a little ahead"
     )
     if intro.last_together:
-        return f"{overlap}; you last worked together in {intro.last_together}"
+        return f"{overlap}; you last worked together in {cycle_label(intro.last_together)}"
     return f"{overlap}; you haven't been paired before"
 
 
@@ -183,6 +183,14 @@ def build_intro(intro: PairIntro) -> list[Block]:
             "*I'll join* / *Can't make it*, and reminders arrive in each of your time zones."
         ),
     ]
+
+
+def cycle_label(cycle: str) -> str:
+    """`2026-03` reads "March 2026"; other cycle keys (a run-now's) stay as they are."""
+    try:
+        return datetime.strptime(cycle, "%Y-%m").strftime("%B %Y")
+    except ValueError:
+        return cycle
 
 
 def departure_text(user_id: str) -> str:

@@ -128,15 +128,14 @@ def pairs_in_cycles(
     return [(rep, pm, cycle) for rep, pm, cycle in rows]
 
 
-def last_together(session: Session, team_id: str, rep: str, pm: str) -> BuddyPair | None:
-    return session.scalars(
-        select(BuddyPair)
-        .where(
-            BuddyPair.team_id == team_id, BuddyPair.rep_user_id == rep, BuddyPair.pm_user_id == pm
-        )
-        .order_by(BuddyPair.created_at.desc())
-        .limit(1)
-    ).first()
+def last_cycle_of_pairs(session: Session, team_id: str) -> dict[tuple[str, str], str]:
+    """(rep, pm) -> the newest cycle they were paired in: one pass over the history."""
+    rows = session.execute(
+        select(BuddyPair.rep_user_id, BuddyPair.pm_user_id, BuddyPair.cycle)
+        .where(BuddyPair.team_id == team_id)
+        .order_by(BuddyPair.created_at, BuddyPair.id)
+    )
+    return {(rep, pm): cycle for rep, pm, cycle in rows}
 
 
 def current_pair_for(session: Session, team_id: str, user_id: str) -> list[BuddyPair]:

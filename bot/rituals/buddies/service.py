@@ -256,10 +256,9 @@ class BuddyService:
         try:
             with self._sessions.begin() as session:
                 rows: list[BuddyPair] = []
+                last_cycle = queries.last_cycle_of_pairs(session, team_id)
                 for pairing in pairings:
-                    last = queries.last_together(
-                        session, team_id, pairing.rep_user_id, pairing.pm_user_id
-                    )
+                    last = last_cycle.get((pairing.rep_user_id, pairing.pm_user_id))
                     rows.append(
                         BuddyPair(
                             team_id=team_id,
@@ -267,7 +266,7 @@ class BuddyService:
                             rep_user_id=pairing.rep_user_id,
                             pm_user_id=pairing.pm_user_id,
                             shared_hours=pairing.shared_hours,
-                            last_together=last.cycle if last else None,
+                            last_together=last,
                             created_at=now,
                         )
                     )
