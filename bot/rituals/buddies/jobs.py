@@ -22,6 +22,7 @@ from bot.db import Sessions
 from bot.outbox.domain import OutgoingPost, OutgoingTarget
 from bot.outbox.service import Outbox
 from bot.rituals.buddies import blocks
+from bot.rituals.buddies.calls import CallService
 from bot.rituals.buddies.domain import (
     CallStatus,
     ReminderKind,
@@ -122,9 +123,15 @@ class ReminderRunner:
     name = BuddyRitual.REMINDERS
 
     def __init__(
-        self, *, service: BuddyService, people: SlackPeople, metrics: BuddyMetrics
+        self,
+        *,
+        service: BuddyService,
+        calls: CallService,
+        people: SlackPeople,
+        metrics: BuddyMetrics,
     ) -> None:
         self._service = service
+        self._calls = calls
         self._people = people
         self._metrics = metrics
 
@@ -134,8 +141,8 @@ class ReminderRunner:
     def targets(
         self, *, team_id: str, period: str, options: dict[str, Any], now: datetime
     ) -> list[OutgoingTarget]:
-        self._service.open_unanswered(team_id=team_id, now=now)
-        calls = self._service.calls_in_play(team_id=team_id, now=now)
+        self._calls.open_unanswered(team_id=team_id, now=now)
+        calls = self._calls.calls_in_play(team_id=team_id, now=now)
         people = {u for c in calls for u in (c.rep_user_id, c.buddy_user_id, c.owner_user_id) if u}
         zones = self._service.time_zones(team_id=team_id, user_ids=sorted(people))
         targets: list[OutgoingTarget] = []
@@ -177,7 +184,7 @@ class ReminderRunner:
                 blocks.build_ask(call, time_zone=zone),
             )
         if call.status is CallStatus.OFFERED and upcoming:
-            for pm, zone in self._service.pms_with_room(team_id=team_id, call=call, now=now):
+            for pm, zone in self._calls.pms_with_room(team_id=team_id, call=call, now=now):
                 to(pm, "offer", blocks.offer_text(call), blocks.build_offer(call, time_zone=zone))
         if call.status is CallStatus.CLAIMED and upcoming:
             zone = zones.get(call.rep_user_id, "UTC")
@@ -227,12 +234,14 @@ class ReminderSweep:
         reminders: ReminderRunner,
         pairing: PairingRunner,
         service: BuddyService,
+        calls: CallService,
         outbox: Outbox,
         sessions: Sessions,
     ) -> None:
         self._reminders = reminders
         self._pairing = pairing
         self._service = service
+        self._calls = calls
         self._outbox = outbox
         self._sessions = sessions
 
@@ -243,7 +252,7 @@ class ReminderSweep:
         for team_id, cycle in self._service.recent_cycles(now=now):
             intros = self._pairing.intro_targets(team_id=team_id, cycle=cycle)
             self._enqueue(team_id, BuddyRitual.PAIRING, intros, now)
-        for team_id in self._service.teams_with_calls(now=now):
+        for team_id in self._calls.teams_with_calls(now=now):
             targets = self._reminders.targets(team_id=team_id, period="sweep", options={}, now=now)
             self._enqueue(team_id, BuddyRitual.REMINDERS, targets, now)
 

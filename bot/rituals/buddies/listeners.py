@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 
 from bot.errors import UserFacingError
 from bot.rituals.buddies import blocks
+from bot.rituals.buddies.calls import CallService
 from bot.rituals.buddies.domain import CallInvalid, CallOutcome, Command, parse_command
 from bot.rituals.buddies.forms import ModalMetadata, read_call_form
 from bot.rituals.buddies.ids import CALL_FIELD_BLOCKS, BuddyIds
@@ -37,6 +38,7 @@ def register(
     app: App,
     *,
     service: BuddyService,
+    calls: CallService,
     feedback: FeedbackService,
     notifier: CallNotifier,
     clock: Clock,
@@ -64,7 +66,7 @@ def register(
         if parsed.command is Command.CALL:
             ack()
             try:
-                zone = service.call_form(team_id=team_id, user_id=user_id, now=now)
+                zone = calls.call_form(team_id=team_id, user_id=user_id, now=now)
             except UserFacingError as error:
                 respond(text=str(error), response_type="ephemeral")
                 return
@@ -99,7 +101,7 @@ def register(
         metadata = ModalMetadata.from_json(view.get("private_metadata") or "")
         draft = read_call_form(view["state"]["values"])
         try:
-            call = service.share_call(
+            call = calls.share_call(
                 team_id=team_id,
                 rep_user_id=user_id,
                 draft=draft,
@@ -129,7 +131,7 @@ def register(
         ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
         try:
-            result = service.claim(
+            result = calls.claim(
                 team_id=team_id, call_id=int(action["value"]), user_id=user_id, now=clock()
             )
         except UserFacingError as error:
@@ -154,7 +156,7 @@ def register(
         ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
         try:
-            result = service.decline(
+            result = calls.decline(
                 team_id=team_id, call_id=int(action["value"]), user_id=user_id, now=clock()
             )
         except UserFacingError as error:
@@ -184,7 +186,7 @@ def register(
         ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
         try:
-            form = service.takeaway_form(
+            form = calls.takeaway_form(
                 team_id=team_id, call_id=int(action["value"]), user_id=user_id
             )
         except UserFacingError as error:
@@ -208,7 +210,7 @@ def register(
         metadata = ModalMetadata.from_json(view.get("private_metadata") or "")
         draft = read_feedback_form(view["state"]["values"])
         try:
-            item_id = service.capture_takeaway(
+            item_id = calls.capture_takeaway(
                 team_id=team_id,
                 call_id=metadata.call_id or 0,
                 user_id=user_id,
@@ -224,7 +226,7 @@ def register(
             ack(response_action="errors", errors={FeedbackIds.TEXT_BLOCK.value: str(error)})
             return
         ack()
-        call = service.get_call(team_id=team_id, call_id=metadata.call_id or 0)
+        call = calls.get_call(team_id=team_id, call_id=metadata.call_id or 0)
         tell(client, user_id, metadata.channel_id, blocks.takeaway_saved_text(item_id, call))
 
     @app.action(OUTCOME_ACTION)
@@ -238,7 +240,7 @@ def register(
         ack()
         raw_id, _, raw_outcome = str(action.get("value") or "").partition(":")
         try:
-            call = service.record_outcome(
+            call = calls.record_outcome(
                 team_id=context.team_id or "",
                 call_id=int(raw_id),
                 user_id=body["user"]["id"],

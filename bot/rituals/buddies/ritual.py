@@ -11,6 +11,7 @@ from slack_bolt import App
 
 from bot.rituals.buddies import cli, listeners, models
 from bot.rituals.buddies.blocks import HELP_LINES
+from bot.rituals.buddies.calls import CallService
 from bot.rituals.buddies.home import BuddyHomeSection
 from bot.rituals.buddies.ids import BuddyIds, BuddyRitual
 from bot.rituals.buddies.jobs import (
@@ -46,21 +47,22 @@ def build(deps: RitualDeps) -> RitualParts:
         workspaces=deps.workspaces,
         admins=deps.admins,
         people=people,
-        feedback=feedback,
         metrics=metrics,
         options=deps.options(KEY, BuddiesOptions),
     )
+    calls = CallService(sessions=deps.sessions, buddies=service, feedback=feedback, metrics=metrics)
 
     def register(app: App, slack: SlackDeps) -> None:
         listeners.register(
             app,
             service=service,
+            calls=calls,
             feedback=feedback,
             notifier=CallNotifier(slack.dispatcher, slack.clock),
             clock=slack.clock,
         )
 
-    reminders = ReminderRunner(service=service, people=people, metrics=metrics)
+    reminders = ReminderRunner(service=service, calls=calls, people=people, metrics=metrics)
     pairing = PairingRunner(service=service, people=people)
     return RitualParts(
         register=register,
@@ -71,11 +73,12 @@ def build(deps: RitualDeps) -> RitualParts:
                 reminders=reminders,
                 pairing=pairing,
                 service=service,
+                calls=calls,
                 outbox=deps.outbox,
                 sessions=deps.sessions,
             ),
         ),
-        provides=(service,),
+        provides=(service, calls),
     )
 
 

@@ -1,5 +1,6 @@
-"""Buddy use cases: enrolment, pairing a cycle, sharing and claiming calls, what each reminder
-run owes people, takeaways, the digest, App Home and export.
+"""Buddy use cases on people: enrolment, the monthly target, pairing a cycle and introducing it,
+who left Slack, the status behind `/buddy` and App Home, the digest and export. Calls live in
+`calls.py`.
 
 Each public method is one unit of work (or none), takes `now` (aware UTC) and raises
 `BuddyError` (shown privately) with nothing written when the request cannot be honoured.
@@ -11,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -22,35 +22,24 @@ from bot.errors import NotAdminError
 from bot.outbox import queries as outbox_queries
 from bot.rituals.buddies import queries
 from bot.rituals.buddies.domain import (
-    OFFER_BEFORE,
     BuddyError,
-    CallDraft,
-    CallOutcome,
     CallStatus,
     Group,
-    clean_call,
     default_cycle,
-    has_room,
     month_of,
-    offer_due,
 )
 from bot.rituals.buddies.export import export_calls
 from bot.rituals.buddies.ids import BuddyRitual
 from bot.rituals.buddies.metrics import BuddyMetrics
 from bot.rituals.buddies.models import (
-    BuddyCall,
-    BuddyDecline,
     BuddyMember,
     BuddyPair,
-    BuddyTakeaway,
 )
 from bot.rituals.buddies.options import SETTING_KEY, BuddiesOptions
 from bot.rituals.buddies.pairing import Person, pair, seed_for
+from bot.rituals.buddies.records import call_view
 from bot.rituals.buddies.slack_io import SlackPeople
 from bot.rituals.buddies.views import (
-    CallView,
-    ClaimResult,
-    DeclineResult,
     DigestView,
     EnrolResult,
     PairingResult,
@@ -59,20 +48,12 @@ from bot.rituals.buddies.views import (
     Progress,
     StatusView,
 )
-from bot.rituals.feedback.domain import FeedbackDraft, Source
-from bot.rituals.feedback.service import FeedbackService
 from bot.workspace.admins import AdminGuard
 from bot.workspace.service import WorkspaceService
 
 logger = logging.getLogger(__name__)
 
 REFRESH_AFTER = timedelta(days=1)  # person records older than this are re-read before pairing
-
-
-@dataclass(frozen=True)
-class TakeawayForm:
-    call: CallView
-    areas: list[str]
 
 
 class BuddyService:
@@ -83,7 +64,6 @@ class BuddyService:
         workspaces: WorkspaceService,
         admins: AdminGuard,
         people: SlackPeople,
-        feedback: FeedbackService,
         metrics: BuddyMetrics,
         options: BuddiesOptions,
     ) -> None:
@@ -91,7 +71,6 @@ class BuddyService:
         self._workspaces = workspaces
         self._admins = admins
         self._people = people
-        self._feedback = feedback
         self._metrics = metrics
         self._options = options
 
@@ -114,7 +93,7 @@ class BuddyService:
     # ---- enrolment -----------------------------------------------------------------------
     def join(self, *, team_id: str, user_id: str, group: Group, now: datetime) -> Group:
         """Enrols the person (time zone read from Slack). Joining twice is refused."""
-        self._refresh(team_id, user_id, now)
+        self.refresh_person(team_id=team_id, user_id=user_id, now=now)
         with self._sessions.begin() as session:
             row = queries.member(session, team_id, user_id)
             if row is not None and row.active:
@@ -205,7 +184,7 @@ class BuddyService:
             pairs = queries.current_pair_for(session, team_id, user_id)
             buddies = [p.pm_user_id if p.rep_user_id == user_id else p.rep_user_id for p in pairs]
             upcoming = [
-                _call_view(c) for c in queries.upcoming_for(session, team_id, user_id, now, 5)
+                call_view(c) for c in queries.upcoming_for(session, team_id, user_id, now, 5)
             ]
             progress = None
             if group is Group.PM:
@@ -342,230 +321,13 @@ class BuddyService:
         with self._sessions() as session:
             return queries.admins(session, team_id)
 
-    # ---- calls ---------------------------------------------------------------------------
-    def call_form(self, *, team_id: str, user_id: str, now: datetime) -> str:
-        """The rep's time zone for the `/buddy call` modal, re-read from Slack."""
-        return self._refresh(team_id, user_id, now)
-
     def time_zone_of(self, *, team_id: str, user_id: str) -> str:
         return self.time_zones(team_id=team_id, user_ids=[user_id])[user_id]
-
-    def share_call(
-        self, *, team_id: str, rep_user_id: str, draft: CallDraft, request_key: str, now: datetime
-    ) -> CallView:
-        """Stores a call a rep shares: asked to their buddy PM, or offered to every PM with room
-        when the rep has no buddy yet. Raises `CallInvalid` (per field) or `BuddyError`.
-        Idempotent on `request_key` (the modal submission)."""
-        time_zone = self._refresh(team_id, rep_user_id, now)
-        clean = clean_call(draft, time_zone=time_zone, now=now)
-        with self._sessions.begin() as session:
-            existing = queries.call_by_key(session, team_id, request_key)
-            if existing is not None:
-                return _call_view(existing)
-            row = queries.member(session, team_id, rep_user_id)
-            if row is not None and row.active and row.group_name == Group.PM.value:
-                raise BuddyError("Calls are shared by sales reps; as a PM you join them.")
-            pairs = [
-                p
-                for p in queries.current_pair_for(session, team_id, rep_user_id)
-                if p.rep_user_id == rep_user_id
-            ]
-            buddy = pairs[0].pm_user_id if pairs else None
-            if buddy is not None and not self._is_available(session, team_id, buddy, now):
-                buddy = None
-            call = BuddyCall(
-                team_id=team_id,
-                request_key=request_key,
-                rep_user_id=rep_user_id,
-                buddy_user_id=buddy,
-                account_name=clean.account_name,
-                topic=clean.topic,
-                link=clean.link,
-                starts_at=clean.starts_at,
-                status=(CallStatus.ASKED if buddy else CallStatus.OFFERED).value,
-                offered_at=None if buddy else now,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(call)
-            session.flush()
-            self._metrics.calls.labels("shared").inc()
-            return _call_view(call)
-
-    def get_call(self, *, team_id: str, call_id: int) -> CallView:
-        with self._sessions() as session:
-            return _call_view(self._call(session, team_id, call_id))
-
-    def claim(self, *, team_id: str, call_id: int, user_id: str, now: datetime) -> ClaimResult:
-        """**I'll join**. First claim wins (one conditional UPDATE); a later click learns who
-        has it. A PM already at the monthly target may join their own rep's call but not an
-        open offer."""
-        target = self.calls_target(team_id=team_id)  # before the write lock (SQLite)
-        with self._sessions.begin() as session:
-            call = self._call(session, team_id, call_id)
-            if call.owner_user_id == user_id:
-                raise BuddyError("You're already joining this call.")
-            if call.starts_at <= now:
-                raise BuddyError("That call has already started.")
-            if call.owner_user_id is not None:
-                return ClaimResult(_call_view(call), False, call.owner_user_id)
-            if call.status == CallStatus.CANCELLED.value:
-                raise BuddyError("That call was cancelled.")
-            member = queries.member(session, team_id, user_id)
-            if member is None or not member.active or member.group_name != Group.PM.value:
-                raise BuddyError("Only PMs in the buddy programme can join calls.")
-            if call.buddy_user_id != user_id:
-                if call.status != CallStatus.OFFERED.value:
-                    raise BuddyError("This call is waiting for the rep's buddy to answer first.")
-                self._require_room(session, team_id, user_id, call.starts_at, target)
-            won = queries.claim(session, team_id, call_id, user_id, now)
-            session.expire(call)
-            call = self._call(session, team_id, call_id)
-            if won:
-                self._metrics.calls.labels("claimed").inc()
-            return ClaimResult(_call_view(call), won, call.owner_user_id)
-
-    def decline(self, *, team_id: str, call_id: int, user_id: str, now: datetime) -> DeclineResult:
-        """**Can't make it**. The buddy's decline opens the call to the other PMs with room."""
-        with self._sessions.begin() as session:
-            call = self._call(session, team_id, call_id)
-            if call.owner_user_id == user_id:
-                raise BuddyError("You already said you'd join; tell the rep if that changed.")
-            if user_id not in queries.declined_by(session, team_id, call_id):
-                session.add(
-                    BuddyDecline(team_id=team_id, call_id=call_id, user_id=user_id, declined_at=now)
-                )
-            offered = False
-            if call.status == CallStatus.ASKED.value and call.buddy_user_id == user_id:
-                call.status = CallStatus.OFFERED.value
-                call.offered_at = now
-                call.updated_at = now
-                offered = True
-                self._metrics.calls.labels("offered").inc()
-            self._metrics.calls.labels("declined").inc()
-            session.flush()
-            return DeclineResult(_call_view(call), offered)
-
-    def record_outcome(
-        self, *, team_id: str, call_id: int, user_id: str, outcome: CallOutcome, now: datetime
-    ) -> CallView:
-        with self._sessions.begin() as session:
-            call = self._call(session, team_id, call_id)
-            if user_id not in {call.rep_user_id, call.owner_user_id}:
-                raise BuddyError("Only the rep and the PM who joined can say how the call went.")
-            call.outcome = outcome.value
-            call.updated_at = now
-            self._metrics.calls.labels(f"outcome:{outcome.value}").inc()
-            return _call_view(call)
-
-    # ---- what the reminder runs owe people --------------------------------------------------
-    def open_unanswered(self, *, team_id: str, now: datetime) -> list[int]:
-        """Asks nobody answered 24 h before the call become open offers. Returns their ids."""
-        opened: list[int] = []
-        with self._sessions.begin() as session:
-            horizon = now + OFFER_BEFORE + timedelta(minutes=1)  # offer_due decides
-            for call in queries.reminder_candidates(session, team_id, now, horizon):
-                if offer_due(status=CallStatus(call.status), starts_at=call.starts_at, now=now):
-                    call.status = CallStatus.OFFERED.value
-                    call.offered_at = now
-                    call.updated_at = now
-                    opened.append(call.id)
-        return opened
-
-    def calls_in_play(self, *, team_id: str, now: datetime) -> list[CallView]:
-        """Calls a reminder run may owe a message for: from a week ago to 91 days ahead."""
-        with self._sessions() as session:
-            rows = queries.reminder_candidates(
-                session, team_id, now - timedelta(days=7), now + timedelta(days=91)
-            )
-            return [_call_view(c) for c in rows]
-
-    def teams_with_calls(self, *, now: datetime) -> list[str]:
-        with self._sessions() as session:
-            return queries.teams_with_calls(
-                session, now - timedelta(days=7), now + timedelta(days=91)
-            )
-
-    def pms_with_room(
-        self, *, team_id: str, call: CallView, now: datetime
-    ) -> list[tuple[str, str]]:
-        """Who an open call is offered to, with their time zone: available PMs below their
-        target in the call's month, except those who declined it and the rep."""
-        target = self.calls_target(team_id=team_id)
-        with self._sessions() as session:
-            start, end = month_of(call.starts_at)
-            joined = queries.joined_between(session, team_id, start, end)
-            declined = queries.declined_by(session, team_id, call.call_id)
-            return [
-                (m.user_id, m.time_zone)
-                for m in queries.members(session, team_id)
-                if m.group is Group.PM
-                and m.available(now.date())
-                and m.user_id not in declined
-                and m.user_id != call.rep_user_id
-                and has_room(joined.get(m.user_id, 0), target)
-            ]
 
     def time_zones(self, *, team_id: str, user_ids: Sequence[str]) -> dict[str, str]:
         with self._sessions() as session:
             found = queries.time_zones(session, team_id, list(user_ids))
         return {user_id: found.get(user_id, "UTC") for user_id in user_ids}
-
-    # ---- takeaways ---------------------------------------------------------------------------
-    def takeaway_form(self, *, team_id: str, call_id: int, user_id: str) -> TakeawayForm:
-        with self._sessions() as session:
-            call = self._call(session, team_id, call_id)
-            if user_id not in {call.rep_user_id, call.owner_user_id}:
-                raise BuddyError("Only the rep and the PM who joined can capture its takeaways.")
-            view = _call_view(call)
-        return TakeawayForm(call=view, areas=self._feedback.settings(team_id=team_id).areas)
-
-    def capture_takeaway(
-        self,
-        *,
-        team_id: str,
-        call_id: int,
-        user_id: str,
-        draft: FeedbackDraft,
-        submission_key: str,
-        now: datetime,
-    ) -> int:
-        """Stores the takeaway as a feedback item on the call's account (source: call) and
-        links it to the call. Raises `FeedbackInvalid` (nothing stored) for a bad draft.
-        Idempotent on `submission_key`: a retried submission links the same item once."""
-        form = self.takeaway_form(team_id=team_id, call_id=call_id, user_id=user_id)
-        result = self._feedback.capture(
-            team_id=team_id,
-            draft=FeedbackDraft(
-                text=draft.text,
-                account_name=draft.account_name or form.call.account_name,
-                area=draft.area,
-                source=Source.CALL,
-                importance=draft.importance,
-                link=draft.link,
-                on_behalf_of=draft.on_behalf_of or user_id,
-            ),
-            submitted_by=user_id,
-            now=now,
-            capture_key=f"buddy-call:{call_id}:{submission_key}",
-        )
-        item_id = result.item.item_id
-        try:
-            with self._sessions.begin() as session:
-                if queries.takeaway_for_item(session, team_id, item_id) is None:
-                    session.add(
-                        BuddyTakeaway(
-                            team_id=team_id,
-                            call_id=call_id,
-                            feedback_item_id=item_id,
-                            user_id=user_id,
-                            created_at=now,
-                        )
-                    )
-                    self._metrics.takeaways.inc()
-        except IntegrityError:
-            logger.info("takeaway %s was linked by a concurrent retry", item_id)
-        return item_id
 
     # ---- digest, export ------------------------------------------------------------------
     def digest(self, *, team_id: str, now: datetime) -> DigestView:
@@ -590,7 +352,7 @@ class BuddyService:
                 takeaways=sum(takeaways.values()),
                 calls_shared=len(live),
                 unjoined=[
-                    _call_view(c) for c in live if c.owner_user_id is None and c.starts_at <= now
+                    call_view(c) for c in live if c.owner_user_id is None and c.starts_at <= now
                 ],
             )
 
@@ -603,7 +365,7 @@ class BuddyService:
         if not self._admins.is_admin(team_id=team_id, user_id=user_id):
             raise NotAdminError(what)
 
-    def _refresh(self, team_id: str, user_id: str, now: datetime) -> str:
+    def refresh_person(self, *, team_id: str, user_id: str, now: datetime) -> str:
         """Re-reads a person from Slack; returns their time zone. Refuses people who left."""
         person = self._people.person(user_id)
         if person.deleted:
@@ -673,32 +435,6 @@ class BuddyService:
         row.added_by = by
         row.updated_at = now
 
-    def _is_available(self, session: Session, team_id: str, user_id: str, now: datetime) -> bool:
-        row = queries.member(session, team_id, user_id)
-        return bool(
-            row
-            and row.active
-            and row.departed_at is None
-            and (row.snoozed_until is None or row.snoozed_until < now.date())
-        )
-
-    def _require_room(
-        self, session: Session, team_id: str, user_id: str, starts_at: datetime, target: int
-    ) -> None:
-        start, end = month_of(starts_at)
-        joined = queries.joined_between(session, team_id, start, end).get(user_id, 0)
-        if not has_room(joined, target):
-            raise BuddyError(
-                f"You've joined {joined} of your {target} calls for {start:%B} already; "
-                "this one stays open for PMs with room."
-            )
-
-    def _call(self, session: Session, team_id: str, call_id: int) -> BuddyCall:
-        call = queries.call(session, team_id, call_id)
-        if call is None:
-            raise BuddyError("That call no longer exists.")
-        return call
-
 
 def _intro(row: BuddyPair) -> PairIntro:
     return PairIntro(
@@ -709,20 +445,4 @@ def _intro(row: BuddyPair) -> PairIntro:
         last_together=row.last_together,
         pair_id=row.id,
         channel_id=row.channel_id,
-    )
-
-
-def _call_view(call: BuddyCall) -> CallView:
-    return CallView(
-        call_id=call.id,
-        rep_user_id=call.rep_user_id,
-        buddy_user_id=call.buddy_user_id,
-        owner_user_id=call.owner_user_id,
-        account_name=call.account_name,
-        topic=call.topic,
-        link=call.link,
-        starts_at=call.starts_at,
-        status=CallStatus(call.status),
-        outcome=CallOutcome(call.outcome) if call.outcome else None,
-        created_at=call.created_at,
     )
