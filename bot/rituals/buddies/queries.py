@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.rituals.buddies.domain import CallStatus, Group, MemberView
 from bot.rituals.buddies.models import (
@@ -29,7 +29,15 @@ def member(session: Session, team_id: str, user_id: str) -> BuddyMember | None:
 def members(session: Session, team_id: str, *, active_only: bool = True) -> list[MemberView]:
     """Members with their time zone from the shared person record (UTC when unknown)."""
     query = (
-        select(BuddyMember, Person.time_zone, Person.updated_at)
+        select(
+            BuddyMember.user_id,
+            BuddyMember.group_name,
+            BuddyMember.active,
+            BuddyMember.snoozed_until,
+            BuddyMember.departed_at,
+            Person.time_zone,
+            Person.updated_at,
+        )
         .outerjoin(
             Person,
             (Person.team_id == BuddyMember.team_id) & (Person.user_id == BuddyMember.user_id),
@@ -41,15 +49,17 @@ def members(session: Session, team_id: str, *, active_only: bool = True) -> list
         query = query.where(BuddyMember.active.is_(True))
     return [
         MemberView(
-            user_id=row.user_id,
-            group=Group(row.group_name),
-            active=row.active,
-            snoozed_until=row.snoozed_until,
-            departed=row.departed_at is not None,
+            user_id=user_id,
+            group=Group(group),
+            active=active,
+            snoozed_until=snoozed_until,
+            departed=departed_at is not None,
             time_zone=zone or "UTC",
             seen_at=seen_at,
         )
-        for row, zone, seen_at in session.execute(query)
+        for user_id, group, active, snoozed_until, departed_at, zone, seen_at in session.execute(
+            query
+        )
     ]
 
 
@@ -128,14 +138,23 @@ def pairs_in_cycles(
     return [(rep, pm, cycle) for rep, pm, cycle in rows]
 
 
-def last_cycle_of_pairs(session: Session, team_id: str) -> dict[tuple[str, str], str]:
-    """(rep, pm) -> the newest cycle they were paired in: one pass over the history."""
+def earlier_cycles_of(session: Session, team_id: str, cycle: str) -> dict[tuple[str, str], str]:
+    """For the pairs of `cycle` that met before: (rep, pm) -> the newest earlier cycle. One
+    self-join on the (team, rep) index, returning only pairs that repeat, not the history."""
+    earlier = aliased(BuddyPair)
     rows = session.execute(
-        select(BuddyPair.rep_user_id, BuddyPair.pm_user_id, BuddyPair.cycle)
-        .where(BuddyPair.team_id == team_id)
-        .order_by(BuddyPair.created_at, BuddyPair.id)
+        select(BuddyPair.rep_user_id, BuddyPair.pm_user_id, earlier.cycle)
+        .join(
+            earlier,
+            (earlier.team_id == BuddyPair.team_id)
+            & (earlier.rep_user_id == BuddyPair.rep_user_id)
+            & (earlier.pm_user_id == BuddyPair.pm_user_id)
+            & (earlier.cycle != BuddyPair.cycle),
+        )
+        .where(BuddyPair.team_id == team_id, BuddyPair.cycle == cycle)
+        .order_by(earlier.created_at, earlier.id)
     )
-    return {(rep, pm): cycle for rep, pm, cycle in rows}
+    return {(rep, pm): found for rep, pm, found in rows}
 
 
 def current_pair_for(session: Session, team_id: str, user_id: str) -> list[BuddyPair]:

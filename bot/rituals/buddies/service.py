@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -234,24 +235,24 @@ class BuddyService:
         self._metrics.pairing_seconds.observe(time.perf_counter() - started)
         try:
             with self._sessions.begin() as session:
-                rows: list[BuddyPair] = []
-                last_cycle = queries.last_cycle_of_pairs(session, team_id)
-                for pairing in pairings:
-                    last = last_cycle.get((pairing.rep_user_id, pairing.pm_user_id))
-                    rows.append(
-                        BuddyPair(
-                            team_id=team_id,
-                            cycle=cycle,
-                            rep_user_id=pairing.rep_user_id,
-                            pm_user_id=pairing.pm_user_id,
-                            shared_hours=pairing.shared_hours,
-                            last_together=last,
-                            created_at=now,
-                        )
-                    )
-                session.add_all(rows)
-                session.flush()
-                intros = [_intro(row) for row in rows]
+                rows = [
+                    {
+                        "team_id": team_id,
+                        "cycle": cycle,
+                        "rep_user_id": pairing.rep_user_id,
+                        "pm_user_id": pairing.pm_user_id,
+                        "shared_hours": pairing.shared_hours,
+                        "created_at": now,
+                    }
+                    for pairing in pairings
+                ]
+                if rows:  # one executemany, not one ORM object per pair
+                    session.execute(insert(BuddyPair), rows)
+                met_before = queries.earlier_cycles_of(session, team_id, cycle)
+                stored = queries.pairs_of_cycle(session, team_id, cycle)
+                for row in stored:
+                    row.last_together = met_before.get((row.rep_user_id, row.pm_user_id))
+                intros = [_intro(row) for row in stored]
         except IntegrityError:
             # Another scheduler paired this cycle at the same moment: theirs stands.
             with self._sessions() as session:
