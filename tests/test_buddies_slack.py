@@ -371,6 +371,26 @@ def test_introductions_beyond_one_runs_budget_or_a_429_go_out_with_the_sweep(
         assert set(session.scalars(select(BuddyPair.channel_id))) == {"GP2R1", "GP1R2"}
 
 
+def test_an_unavoidable_repeat_says_when_the_pair_last_worked_together(
+    slack: SlackDriver,
+    fake_slack: FakeSlackApi,
+    container: Container,
+    clock: FakeClock,
+    buddies: BuddyService,
+    people: None,
+) -> None:
+    _join(slack, fake_slack, R1="sales", P1="pm")
+    _pair(container, clock, "2026-11")
+    clock.now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+
+    _pair(container, clock, "2026-12")
+
+    intros = [all_text(p["blocks"]) for p in _posts(fake_slack, "GP1R1")]
+    assert len(intros) == 2
+    assert "you haven't been paired before" in intros[0]
+    assert "you last worked together in November 2026" in intros[1]
+
+
 def test_people_who_left_slack_leave_the_pool_and_admins_are_told_once(
     slack: SlackDriver,
     fake_slack: FakeSlackApi,
