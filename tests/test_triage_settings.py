@@ -154,7 +154,9 @@ def test_bad_settings_are_refused_inline_and_nothing_is_saved(
     response = slack.send(
         slack.requests.view_submission(
             TriageIds.SETTINGS_MODAL.value,
-            _values(_form(sla_days="soon", tracker_kind="github", tracker_project="app")),
+            _values(
+                _form(sla_days="soon", tracker_kind="github", tracker_project="app", tracker_url="")
+            ),
             user_id="UADMIN",
         )
     )

@@ -591,7 +591,7 @@ def test_close_triage_posts_the_summary_in_the_thread_and_closes_the_parent(
 
     updates = fake_slack.wait_for("chat.update", 3)
     closed_parent = updates[2].params
-    fake_slack.wait_for("chat.postMessage", 5)
+    _deliver(configured, clock)
     assert closed_parent["ts"] == parent_ts
     assert "Closed by <@ULEAD>" in all_text(closed_parent["blocks"])
     summary = [p for p in _posts(fake_slack) if "Triage summary" in all_text(p.get("blocks"))]
@@ -741,6 +741,7 @@ def test_a_session_past_its_configured_end_closes_once_with_its_summary_in_the_t
     updates_before_the_end = len(fake_slack.calls_to("chat.update"))
     scheduler.housekeep(clock.advance(hours=1, minutes=5))
     scheduler.housekeep(clock.advance(minutes=5))
+    _deliver(configured, clock)
 
     assert updates_before_the_end == 0
     closed_parent = [c.params for c in fake_slack.calls_to("chat.update")]
@@ -785,9 +786,12 @@ def test_a_session_closed_with_the_button_is_not_closed_again_at_its_end(
             message_ts=parent_ts,
         )
     )
+    fake_slack.wait_for("chat.update")
+    _deliver(configured, clock)
     fake_slack.wait_for("chat.postMessage", posts_before_close + 1)
 
     configured.build_scheduler().housekeep(clock.advance(hours=3))
+    _deliver(configured, clock)
 
     assert len(fake_slack.calls_to("chat.update")) == 1
     assert len(_summaries(fake_slack)) == 1

@@ -31,7 +31,7 @@ def make_request_middleware(
     metrics: Metrics,
     clock: Clock,
 ) -> Callable[..., BoltResponse | None]:
-    """Three steps, in order:
+    """Four steps, in order (0: a request for a team this bot token does not serve is refused):
 
     1. Listeners get the metered client: Bolt builds a plain `WebClient` per request, which
        would bypass the API call metrics (calls never mutate it, so sharing it is safe).
@@ -49,6 +49,12 @@ def make_request_middleware(
     ) -> BoltResponse | None:
         context["client"] = client.for_token(context.bot_token or context.get("token"))
         team_id = context.team_id or context.enterprise_id
+        served = context.authorize_result.team_id if context.authorize_result else None
+        if served and context.team_id and context.team_id != served:
+            # One bot token serves one workspace: a signed payload naming another team (a
+            # second workspace installed with the same app) must not be answered with it.
+            logger.warning("refused a request for team %s: this opsbot serves %s", team_id, served)
+            return BoltResponse(status=403, body="this opsbot serves another workspace")
         if team_id:
             team_id_var.set(team_id)
             workspaces.ensure_workspace(team_id=team_id, now=clock())

@@ -71,9 +71,9 @@ from datetime import datetime
 
 from flask import Flask, Response, jsonify, request
 
-from bot.metrics import Metrics
-from bot.rituals.triage.domain import PayloadError, parse_helpdesk_payload
-from bot.rituals.triage.service import TriageService, WebhookResult
+from bot.rituals.triage.domain import PayloadError, WebhookResult, parse_helpdesk_payload
+from bot.rituals.triage.metrics import TriageMetrics
+from bot.rituals.triage.service import TriageService
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def _error(status: int, reason: str) -> tuple[Response, int]:
 
 
 def make_ticket_hook(
-    *, service: TriageService, metrics: Metrics, clock: Callable[[], datetime]
+    *, service: TriageService, metrics: TriageMetrics, clock: Callable[[], datetime]
 ) -> Callable[[Flask], None]:
     """The route, added with `create_web_app(..., extra_routes=[make_ticket_hook(...)])`."""
 
@@ -115,32 +115,32 @@ def make_ticket_hook(
         def receive_ticket() -> tuple[Response, int]:
             team_id = (request.args.get("team") or "").strip()
             if not team_id or len(team_id) > 32:
-                metrics.triage_webhooks.labels("rejected").inc()
+                metrics.webhooks.labels("rejected").inc()
                 return _error(400, "name the workspace: POST /hooks/tickets?team=<team id>")
             body = request.get_data(cache=False)
             headers = {k.lower(): v for k, v in request.headers.items()}
             secret = service.settings(team_id=team_id).webhook_secret
             if not secret:
-                metrics.triage_webhooks.labels("rejected").inc()
+                metrics.webhooks.labels("rejected").inc()
                 return _error(403, "ticket webhooks are not enabled for this workspace")
             if not signature_is_valid(secret, body, headers):
-                metrics.triage_webhooks.labels("rejected").inc()
+                metrics.webhooks.labels("rejected").inc()
                 logger.warning("rejected a ticket webhook with a missing or wrong signature")
                 return _error(401, "missing or wrong signature")
             try:
                 data = json.loads(body)
             except ValueError:
-                metrics.triage_webhooks.labels("invalid").inc()
+                metrics.webhooks.labels("invalid").inc()
                 return _error(400, "body is not valid JSON")
             try:
                 incoming = parse_helpdesk_payload(data)
             except PayloadError as error:
-                metrics.triage_webhooks.labels("invalid").inc()
+                metrics.webhooks.labels("invalid").inc()
                 return _error(422, str(error))
             result, ticket_id = service.receive_from_helpdesk(
                 team_id=team_id, incoming=incoming, now=clock()
             )
-            metrics.triage_webhooks.labels(result.value).inc()
+            metrics.webhooks.labels(result.value).inc()
             status = 201 if result is WebhookResult.CREATED else 200
             return jsonify(result=result.value, ticket_id=ticket_id), status
 
