@@ -1,9 +1,9 @@
 """buddies: members, each cycle's pairs, shared calls, declines and takeaways
 
-Written beside 0006r (releases) and 0006w (audit log); it follows 0006w, which reached main first.
+Written beside 0006r (releases); it follows main's head when it was merged (0006o, OAuth installations).
 
 Revision ID: 0006b
-Revises: 0006w
+Revises: 0006o
 Create Date: 2026-11-23 15:47:43.318181
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import bot.db
 
 revision = "0006b"
-down_revision = "0006w"
+down_revision = "0006o"
 branch_labels = None
 depends_on = None
 
