@@ -79,7 +79,7 @@ class PairingRunner:
                     break
                 try:
                     channel_id = self._people.conversation_with(
-                        (intro.rep_user_id, intro.pm_user_id)
+                        team_id, (intro.rep_user_id, intro.pm_user_id)
                     )
                 except SlackBusy:
                     logger.info("intros: Slack is busy; the next sweep goes on (team=%s)", team_id)
@@ -106,7 +106,7 @@ class PairingRunner:
             text = blocks.departure_text(user_id)
             for admin in admins:
                 try:
-                    channel_id = self._people.conversation_with((admin,))
+                    channel_id = self._people.conversation_with(team_id, (admin,))
                 except SlackBusy:
                     return targets
                 targets.append(
@@ -168,7 +168,7 @@ class ReminderRunner:
         def to(user_id: str, kind: str, text: str, built: list[Any], part: str = "message") -> None:
             found.append(
                 OutgoingTarget(
-                    channel_id=self._people.conversation_with((user_id,)),
+                    channel_id=self._people.conversation_with(team_id, (user_id,)),
                     posts=[_post(part, text, built)],
                     period=f"call:{call.call_id}:{kind}",
                 )
@@ -207,7 +207,7 @@ class ReminderRunner:
                     continue
                 found.append(
                     OutgoingTarget(
-                        channel_id=self._people.conversation_with((reader,)),
+                        channel_id=self._people.conversation_with(team_id, (reader,)),
                         posts=[
                             _post(
                                 "reminder",

@@ -140,9 +140,9 @@ class BuddyService:
         self._require_admin(team_id, admin_id, "add people to the buddy programme")
         wanted = list(dict.fromkeys(user_ids))
         if usergroup_id:
-            wanted += self._people.usergroup_members(usergroup_id)
+            wanted += self._people.usergroup_members(team_id, usergroup_id)
         if channel_id:
-            wanted += self._people.channel_members(channel_id)
+            wanted += self._people.channel_members(team_id, channel_id)
         wanted = list(dict.fromkeys(wanted))
         if not wanted:
             raise BuddyError("Nobody to add: that group or channel has no members I can see.")
@@ -368,7 +368,7 @@ class BuddyService:
 
     def refresh_person(self, *, team_id: str, user_id: str, now: datetime) -> str:
         """Re-reads a person from Slack; returns their time zone. Refuses people who left."""
-        person = self._people.person(user_id)
+        person = self._people.person(team_id, user_id)
         if person.deleted:
             self._mark_departed(team_id, [user_id], now)
             raise BuddyError(f"<@{user_id}> has left the workspace.")
@@ -381,7 +381,7 @@ class BuddyService:
         present: list[str] = []
         departed: list[str] = []
         for user_id in user_ids:
-            person = self._people.person(user_id)
+            person = self._people.person(team_id, user_id)
             if person.deleted:
                 departed.append(user_id)
                 continue
@@ -401,7 +401,9 @@ class BuddyService:
             }
         if not stale:
             return []
-        found = {p.user.user_id: p for p in self._people.everyone() if p.user.user_id in stale}
+        found = {
+            p.user.user_id: p for p in self._people.everyone(team_id) if p.user.user_id in stale
+        }
         # Someone absent from users.list (a Slack Connect guest) is kept as they are.
         departed = sorted(u for u, person in found.items() if person.deleted)
         for person in found.values():

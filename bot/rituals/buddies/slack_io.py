@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.slack.client import acting_for
 from bot.workspace.service import SlackUser
 
 GONE_ERRORS = frozenset({"user_not_found", "account_inactive"})
@@ -30,16 +31,18 @@ class SlackPerson:
 
 
 class SlackPeople(Protocol):
-    def person(self, user_id: str) -> SlackPerson: ...
+    """Each call acts for `team_id` (its own bot token in multi-workspace mode)."""
 
-    def usergroup_members(self, usergroup_id: str) -> list[str]: ...
+    def person(self, team_id: str, user_id: str) -> SlackPerson: ...
 
-    def everyone(self) -> list[SlackPerson]:
+    def usergroup_members(self, team_id: str, usergroup_id: str) -> list[str]: ...
+
+    def everyone(self, team_id: str) -> list[SlackPerson]:
         """Every member of the workspace (paged `users.list`), deactivated ones included."""
 
-    def channel_members(self, channel_id: str) -> list[str]: ...
+    def channel_members(self, team_id: str, channel_id: str) -> list[str]: ...
 
-    def conversation_with(self, user_ids: tuple[str, ...]) -> str:
+    def conversation_with(self, team_id: str, user_ids: tuple[str, ...]) -> str:
         """The DM (one person) or group DM (several) with these people, opened if needed.
         Raises `SlackBusy` when Slack rate-limits the open (Tier 3)."""
 
@@ -50,23 +53,27 @@ class SlackPeopleGateway:
 
     def __init__(self, client: WebClient) -> None:
         self._client = client
-        self._conversations: dict[tuple[str, ...], str] = {}
+        self._conversations: dict[tuple[str, ...], str] = {}  # (team, *people) -> id
         self._lock = threading.Lock()
 
-    def person(self, user_id: str) -> SlackPerson:
+    def person(self, team_id: str, user_id: str) -> SlackPerson:
         try:
-            user = self._client.users_info(user=user_id)["user"]
+            with acting_for(team_id):
+                user = self._client.users_info(user=user_id)["user"]
         except SlackApiError as error:
             if error.response.get("error") in GONE_ERRORS:
                 return SlackPerson(SlackUser(user_id, "", "UTC", False), deleted=True)
             raise
         return SlackPerson(SlackUser.from_api(user), deleted=bool(user.get("deleted")))
 
-    def everyone(self) -> list[SlackPerson]:
+    def everyone(self, team_id: str) -> list[SlackPerson]:
         people: list[SlackPerson] = []
         cursor: str | None = None
         while True:
-            response = self._paged(lambda c: self._client.users_list(limit=200, cursor=c), cursor)
+            with acting_for(team_id):
+                response = self._paged(
+                    lambda c: self._client.users_list(limit=200, cursor=c), cursor
+                )
             people += [
                 SlackPerson(SlackUser.from_api(u), deleted=bool(u.get("deleted")))
                 for u in response.get("members") or []
@@ -87,30 +94,33 @@ class SlackPeopleGateway:
                 time.sleep(float(error.response.headers.get("Retry-After", "1")))
         raise AssertionError("unreachable")
 
-    def usergroup_members(self, usergroup_id: str) -> list[str]:
-        response = self._client.usergroups_users_list(usergroup=usergroup_id)
+    def usergroup_members(self, team_id: str, usergroup_id: str) -> list[str]:
+        with acting_for(team_id):
+            response = self._client.usergroups_users_list(usergroup=usergroup_id)
         return [str(u) for u in response.get("users") or []]
 
-    def channel_members(self, channel_id: str) -> list[str]:
+    def channel_members(self, team_id: str, channel_id: str) -> list[str]:
         members: list[str] = []
         cursor: str | None = None
         while True:
-            response = self._client.conversations_members(
-                channel=channel_id, limit=200, cursor=cursor
-            )
+            with acting_for(team_id):
+                response = self._client.conversations_members(
+                    channel=channel_id, limit=200, cursor=cursor
+                )
             members += [str(u) for u in response.get("members") or []]
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 return members
 
-    def conversation_with(self, user_ids: tuple[str, ...]) -> str:
-        key = tuple(sorted(user_ids))
+    def conversation_with(self, team_id: str, user_ids: tuple[str, ...]) -> str:
+        key = (team_id, *sorted(user_ids))
         with self._lock:
             known = self._conversations.get(key)
         if known:
             return known
         try:
-            response = self._client.conversations_open(users=",".join(user_ids))
+            with acting_for(team_id):
+                response = self._client.conversations_open(users=",".join(user_ids))
         except SlackApiError as error:
             if error.response.status_code == 429:
                 raise SlackBusy("conversations.open") from error
