@@ -161,3 +161,18 @@ def test_buddy_command_asks_slack_to_send_mentions_as_ids() -> None:
     assert {"mpim:write", "im:write", "usergroups:read"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
+
+
+def test_account_names_are_escaped_once_in_every_call_message() -> None:
+    call = _call(owner_user_id="P1")
+    texts = [
+        blocks.ask_text(call),
+        blocks.offer_text(call),
+        blocks.claimed_text(call),
+        *(blocks.reminder_text(call, kind) for kind in ReminderKind),
+        *(all_text(_dicts(blocks.build_reminder(call, k, time_zone="UTC"))) for k in ReminderKind),
+    ]
+
+    for text in texts:
+        assert "Acme &lt;&amp;&gt; Co" in text
+        assert "&amp;lt;" not in text

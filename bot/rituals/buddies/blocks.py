@@ -57,6 +57,7 @@ from bot.slack.limits import (
     cap_blocks,
     clip,
 )
+from bot.slack.mrkdwn import escape
 
 DIGEST_PMS = 60  # lines that fit one section (3,000 characters)
 
@@ -68,10 +69,6 @@ HELP_LINES = (
     "Admins: `/buddy add @person pm|sales` (or a @user-group or #channel), "
     "`/buddy remove @person`, `/buddy target 2`",
 )
-
-
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _md(text: str) -> MarkdownTextObject:
@@ -291,7 +288,10 @@ def _answer_buttons(call: CallView) -> ActionsBlock:
 
 
 def ask_text(call: CallView) -> str:
-    return f"<@{call.rep_user_id}> shared a customer call with {call.account_name}: can you join?"
+    return (
+        f"<@{call.rep_user_id}> shared a customer call with {escape(call.account_name)}: "
+        "can you join?"
+    )
 
 
 def build_ask(call: CallView, *, time_zone: str) -> list[Block]:
@@ -305,7 +305,7 @@ def build_ask(call: CallView, *, time_zone: str) -> list[Block]:
 
 
 def offer_text(call: CallView) -> str:
-    return f"A customer call with {call.account_name} needs a PM: first to claim it joins."
+    return f"A customer call with {escape(call.account_name)} needs a PM: first to claim it joins."
 
 
 def build_offer(call: CallView, *, time_zone: str) -> list[Block]:
@@ -321,7 +321,7 @@ def build_offer(call: CallView, *, time_zone: str) -> list[Block]:
 
 
 def claimed_text(call: CallView) -> str:
-    return f"<@{call.owner_user_id}> will join your call with {call.account_name}."
+    return f"<@{call.owner_user_id}> will join your call with {escape(call.account_name)}."
 
 
 def build_claimed(call: CallView, *, time_zone: str) -> list[Block]:
@@ -378,10 +378,10 @@ def call_shared_text(call: CallView) -> str:
 
 def reminder_text(call: CallView, kind: ReminderKind) -> str:
     if kind is ReminderKind.DAY_BEFORE:
-        return f"Tomorrow: customer call with {call.account_name}"
+        return f"Tomorrow: customer call with {escape(call.account_name)}"
     if kind is ReminderKind.SOON:
-        return f"In 15 minutes: customer call with {call.account_name}"
-    return f"How did the call with {call.account_name} go?"
+        return f"In 15 minutes: customer call with {escape(call.account_name)}"
+    return f"How did the call with {escape(call.account_name)} go?"
 
 
 def build_reminder(call: CallView, kind: ReminderKind, *, time_zone: str) -> list[Block]:
@@ -390,7 +390,7 @@ def build_reminder(call: CallView, kind: ReminderKind, *, time_zone: str) -> lis
     icon = ":alarm_clock:" if kind is ReminderKind.SOON else ":spiral_calendar_pad:"
     partner = f" <@{call.owner_user_id}> joins." if call.owner_user_id else ""
     return [
-        _section(f"{icon} *{escape(reminder_text(call, kind))}*.{partner}"),
+        _section(f"{icon} *{reminder_text(call, kind)}*.{partner}"),
         _section(_call_lines(call, time_zone)),
         ActionsBlock(elements=_links(call)),
     ]
@@ -400,7 +400,7 @@ def build_after(call: CallView, *, time_zone: str) -> list[Block]:
     value = str(call.call_id)
     return [
         _section(
-            f":memo: *{escape(reminder_text(call, ReminderKind.AFTER))}* Capture what the customer "
+            f":memo: *{reminder_text(call, ReminderKind.AFTER)}* Capture what the customer "
             "said while it is fresh: it becomes feedback on the account."
         ),
         _section(_call_lines(call, time_zone)),

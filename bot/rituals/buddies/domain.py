@@ -275,7 +275,7 @@ def is_web_link(link: str) -> bool:
         parsed.scheme in {"http", "https"}
         and bool(parsed.netloc)
         and "." in parsed.netloc
-        and " " not in link
+        and not any(ch in link for ch in " \t\r\n|<>\"'")
         and len(link) <= 512
     )
 
