@@ -28,7 +28,10 @@ PLATFORM_EVENTS = (
 )
 
 OPS_COMMAND = SlashCommand(
-    OpsIds.COMMAND.value, "opsbot help, settings and running rituals now", "help | settings | run"
+    OpsIds.COMMAND.value,
+    "opsbot help, settings, roles and running rituals now",
+    "help | settings | run <ritual> | roles | audit",
+    should_escape=True,  # `/ops roles grant @person` and `/ops run x #channel` arrive as ids
 )
 
 
