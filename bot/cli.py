@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import ConfigurationError, Settings, SlackMode, load_settings
 from bot.db import upgrade_database
 from bot.logs import configure_logging
-from bot.rituals.contract import CliGroups
+from bot.rituals.contract import CliContainer, CliGroups
 from bot.rituals.installed import INSTALLED
 from bot.slack.identity import InvalidSlackToken, SlackState
 from bot.slack.manifest import PLACEHOLDER_URL, build_manifest
@@ -109,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     export_commands = export.add_subparsers(metavar="WHAT")
     importing = commands.add_parser("import", help="import data from files")
     import_commands = importing.add_subparsers(metavar="WHAT")
-    groups = CliGroups(export=export_commands, import_=import_commands)
+    groups = CliGroups(export=export_commands, import_=import_commands, containers=_container)
     for installed in INSTALLED:
         installed.cli(groups)
 
@@ -312,6 +312,12 @@ def _socket(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         container.close(grace=settings.shutdown_grace)
     return 0
+
+
+def _container(settings: Settings) -> CliContainer:
+    from bot.wiring import build_container
+
+    return build_container(settings)
 
 
 def _check_slack_token(container: Container) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from bot.integrations.tracker import CreatedIssue, NewIssue, TrackerConfig, TrackerError, send
+from bot.integrations.tracker_http import send
+from bot.integrations.tracker_types import CreatedIssue, NewIssue, TrackerConfig, TrackerError
 
 DEFAULT_URL = "https://api.github.com"
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from bot.integrations.tracker import CreatedIssue, NewIssue, TrackerConfig, TrackerError, send
+from bot.integrations.tracker_http import send
+from bot.integrations.tracker_types import CreatedIssue, NewIssue, TrackerConfig, TrackerError
 
 
 class JiraCloud:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -76,15 +76,25 @@ class ScheduledRitual:
     summary: str
 
 
+class CliContainer(Protocol):
+    """What a CLI command gets from the composition root: the installed rituals' services."""
+
+    def service(self, kind: type[T]) -> T: ...
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class CliGroups:
     """The `opsbot export` and `opsbot import` subcommand groups a ritual adds to.
 
-    A handler is `(settings, args) -> exit code`, set with `set_defaults(handler=...)`.
+    A handler is `(settings, args) -> exit code`, set with `set_defaults(handler=...)`;
+    `containers(settings)` builds the app's services for it (the CLI passes the composition
+    root in, so no ritual imports it).
     """
 
     export: argparse._SubParsersAction[argparse.ArgumentParser]
     import_: argparse._SubParsersAction[argparse.ArgumentParser]
+    containers: Callable[[Settings], CliContainer]
 
 
 @dataclass(frozen=True)

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.db import make_engine, make_sessions, upgrade_database
 from bot.rituals.buddies.export import export_calls, known_teams
+from bot.rituals.cli_args import parse_day
 from bot.rituals.contract import CliGroups
 
 
 def add_commands(groups: CliGroups) -> None:
     calls = groups.export.add_parser("calls", help="PM / sales buddy calls (CSV or JSON)")
     calls.add_argument("--format", choices=["csv", "json"], default="csv")
-    calls.add_argument("--since", type=_day, help="only calls starting on or after YYYY-MM-DD")
+    calls.add_argument("--since", type=parse_day, help="only calls starting on or after YYYY-MM-DD")
     calls.add_argument("--team", help="Slack team id (T...); optional with one workspace")
     calls.add_argument("--output", "-o", help="write to this file instead of stdout")
     calls.set_defaults(handler=export_calls_command)
-
-
-def _day(value: str) -> datetime:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-01") from None
 
 
 def export_calls_command(settings: Settings, args: argparse.Namespace) -> int:

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
 from bot.db import upgrade_database, utcnow
 from bot.rituals.cli_args import parse_day
-from bot.rituals.contract import CliGroups
+from bot.rituals.contract import CliContainer, CliGroups
 from bot.rituals.feedback.domain import AccountsFileInvalid, parse_accounts_csv
 from bot.rituals.feedback.service import FeedbackService
+
+Containers = Callable[[Settings], CliContainer]
 
 
 def add_commands(groups: CliGroups) -> None:
@@ -26,7 +30,7 @@ def add_commands(groups: CliGroups) -> None:
     )
     feedback.add_argument("--team", help="Slack team id (T...); optional with one workspace")
     feedback.add_argument("--output", "-o", help="write to this file instead of stdout")
-    feedback.set_defaults(handler=export_feedback)
+    feedback.set_defaults(handler=partial(export_feedback, containers=groups.containers))
 
     accounts = groups.import_.add_parser(
         "accounts",
@@ -34,7 +38,7 @@ def add_commands(groups: CliGroups) -> None:
     )
     accounts.add_argument("file", type=Path)
     accounts.add_argument("--team", help="Slack team id (T...); optional with one workspace")
-    accounts.set_defaults(handler=import_accounts)
+    accounts.set_defaults(handler=partial(import_accounts, containers=groups.containers))
 
 
 def _team(container: Any, wanted: str | None) -> str | None:
@@ -48,12 +52,11 @@ def _team(container: Any, wanted: str | None) -> str | None:
     return None
 
 
-def export_feedback(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.wiring import build_container
+def export_feedback(settings: Settings, args: argparse.Namespace, *, containers: Containers) -> int:
 
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
-    container = build_container(settings)
+    container = containers(settings)
     try:
         team_id = _team(container, args.team)
         if team_id is None:
@@ -71,8 +74,7 @@ def export_feedback(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def import_accounts(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.wiring import build_container
+def import_accounts(settings: Settings, args: argparse.Namespace, *, containers: Containers) -> int:
 
     try:
         records = parse_accounts_csv(args.file.read_text(encoding="utf-8-sig"))
@@ -81,7 +83,7 @@ def import_accounts(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
-    container = build_container(settings)
+    container = containers(settings)
     try:
         team_id = _team(container, args.team)
         if team_id is None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from functools import partial
 
 from bot.config import Settings
 from bot.db import upgrade_database
 from bot.rituals.cli_args import parse_day
-from bot.rituals.contract import CliGroups
+from bot.rituals.contract import CliContainer, CliGroups
 from bot.rituals.triage.export import render
 from bot.rituals.triage.service import TriageService
+
+Containers = Callable[[Settings], CliContainer]
 
 
 def add_commands(groups: CliGroups) -> None:
@@ -21,15 +25,14 @@ def add_commands(groups: CliGroups) -> None:
         "--since", type=parse_day, help="only tickets created on or after YYYY-MM-DD"
     )
     tickets.add_argument("--output", "-o", help="write to this file instead of standard output")
-    tickets.set_defaults(handler=export_tickets)
+    tickets.set_defaults(handler=partial(export_tickets, containers=groups.containers))
 
 
-def export_tickets(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.wiring import build_container
+def export_tickets(settings: Settings, args: argparse.Namespace, *, containers: Containers) -> int:
 
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
-    container = build_container(settings)
+    container = containers(settings)
     try:
         records = container.service(TriageService).export_records(
             team_id=args.team, since=args.since
