@@ -424,3 +424,41 @@ def previous_month(now: datetime) -> str:
     first = now.replace(day=1)
     last = first - timedelta(days=1)
     return f"{last:%Y-%m}"
+
+
+# ---- what the service hands the builders -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseView:
+    release_id: int
+    team_id: str
+    author_id: str
+    draft: ReleaseDraft
+    state: ReleaseState
+    revision: int
+    created_at: datetime
+    published_at: datetime | None = None
+    review_comment: str | None = None
+    decided_by: str | None = None
+    feedback: tuple[tuple[int, str, str | None], ...] = ()  # (id, text, account) linked items
+
+    @property
+    def tier(self) -> int:
+        return self.draft.tier or 3
+
+    @property
+    def label(self) -> str:
+        version = f" {self.draft.version}" if self.draft.version else ""
+        return f"{self.draft.title}{version}"
+
+
+def publish_period(release_id: int) -> str:
+    """The outbox period of a release's posts: each post is made once, whoever publishes."""
+    return f"release:{release_id}"
+
+
+def release_id_of(period: str) -> int | None:
+    head, _, rest = period.partition(":")
+    number = rest.split(":")[0]
+    return int(number) if head == "release" and number.isdigit() else None
