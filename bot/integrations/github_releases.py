@@ -110,7 +110,7 @@ class GitHubReleases:
                 "Try again in a minute, or write the notes by hand."
             ) from error
         if response.status_code == 404:
-            what = f"a release `{ref.tag}`" if ref.tag else "a published release"
+            what = f"release `{ref.tag}`" if ref.tag else "published release"
             raise GitHubReleaseNotFound(
                 f"GitHub has no {what} in `{ref.owner}/{ref.repo}` (or the repository is "
                 "private and opsbot's GitHub token cannot see it)."

@@ -62,6 +62,7 @@ class FakeSlackApi:
         self.calls: list[RecordedCall] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
+        self.usergroups: dict[str, list[str]] = {}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.uploads: list[bytes] = []
         self.responses: list[tuple[str, dict[str, Any]]] = []
@@ -298,6 +299,8 @@ class FakeSlackApi:
         if method == "conversations.open":
             users = str(params.get("users", ""))
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}
+        if method == "usergroups.users.list":
+            return {"ok": True, "users": self.usergroups.get(str(params.get("usergroup")), [])}
         if method == "chat.getPermalink":
             ts = str(params.get("message_ts", "")).replace(".", "")
             return {"ok": True, "permalink": f"https://acme.slack.com/archives/{channel}/p{ts}"}

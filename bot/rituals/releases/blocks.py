@@ -70,6 +70,7 @@ from bot.slack.mrkdwn import escape, link
 INPUT_MAX = 3000  # a plain-text input holds at most 3000 characters
 PIECE = SECTION_TEXT - 100  # room for a section's own heading line
 BLOCKS_PER_MESSAGE = MESSAGE_BLOCKS - 5  # room for a continuation line and the buttons
+CHARS_PER_MESSAGE = 12_000  # a message people can read (and far from any payload limit)
 FEEDBACK_SHOWN = 10
 
 
@@ -145,9 +146,7 @@ def build_release_messages(
                 ],
             )
         )
-    messages = [
-        blocks[i : i + BLOCKS_PER_MESSAGE] for i in range(0, len(blocks), BLOCKS_PER_MESSAGE)
-    ]
+    messages = _group(blocks)
     total = len(messages)
     if total > 1:
         for number, message in enumerate(messages[1:], start=2):
@@ -157,6 +156,22 @@ def build_release_messages(
                     elements=[_md(f"_{escape(draft.title)}, continued ({number}/{total})_")]
                 ),
             )
+    return messages
+
+
+def _group(blocks: list[Block]) -> list[list[Block]]:
+    """Consecutive blocks into messages of at most BLOCKS_PER_MESSAGE blocks and about
+    CHARS_PER_MESSAGE characters (a block is never split or reordered)."""
+    messages: list[list[Block]] = [[]]
+    size = 0
+    for block in blocks:
+        length = len(str(block.to_dict()))
+        full = len(messages[-1]) >= BLOCKS_PER_MESSAGE or size + length > CHARS_PER_MESSAGE
+        if messages[-1] and full:
+            messages.append([])
+            size = 0
+        messages[-1].append(block)
+        size += length
     return messages
 
 

@@ -22,7 +22,7 @@ from bot.slack.mrkdwn import is_web_url
 
 TITLE_MAX = 120
 VERSION_MAX = 40
-SECTION_MAX = 12000  # a modal's multiline input holds at most 3000; imports may be longer
+SECTION_MAX = 100_000  # a modal input holds 3000; GitHub imports may be far longer
 PAST_TOLERANCE = timedelta(minutes=1)
 DEFAULT_TIERS = (1, 2, 3)
 

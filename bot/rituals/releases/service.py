@@ -319,8 +319,7 @@ class ReleaseService:
         check_can_decide(view.state, is_manager=is_manager, decided_by=view.decided_by)
 
     def template_for(self, view: ReleaseView) -> TierTemplate:
-        templates = self.templates(team_id=view.team_id)
-        return templates.get(view.tier) or templates[max(templates)]
+        return _pick(self.templates(team_id=view.team_id), view.tier)
 
     def feedback_options(
         self, *, team_id: str, typed: str, limit: int = 50
@@ -341,23 +340,21 @@ class ReleaseService:
     ) -> SubmitOutcome:
         """The author pressed Publish on the preview: to the release managers when the tier
         needs approval, else scheduled for its time or published at once (posts enqueued)."""
+        # settings are read before the write transaction (SQLite writers take the lock at BEGIN)
+        templates = self.templates(team_id=team_id)
+        approvers = self.approvers(team_id=team_id)
         with self._sessions.begin() as session:
             row = self._row(session, team_id, release_id, lock=True)
             self._require_author(row, user_id)
             check_can_submit(ReleaseState(row.state))
-            view = _view(session, row)
-            template = self.template_for(view)
+            template = _pick(templates, row.tier)
             next_state = after_submit(template, row.publish_at, now)
             row.updated_at = now
             if next_state == "now":
                 enqueued = self._publish(session, row, template, now)
                 return SubmitOutcome(_view(session, row), ReleaseState.PUBLISHED, [], enqueued)
             row.state = str(next_state)
-            managers = (
-                self.approvers(team_id=team_id)
-                if next_state == ReleaseState.AWAITING_APPROVAL
-                else []
-            )
+            managers = approvers if next_state == ReleaseState.AWAITING_APPROVAL else []
             return SubmitOutcome(_view(session, row), ReleaseState(next_state), managers, 0)
 
     def decide(
@@ -374,6 +371,7 @@ class ReleaseService:
         comment. Refused (`ReleaseRefused`, nothing changes) for anyone who is not a release
         manager and for a release already decided."""
         is_manager = self.is_release_manager(team_id=team_id, user_id=user_id)
+        templates = self.templates(team_id=team_id)
         with self._sessions.begin() as session:
             row = self._row(session, team_id, release_id, lock=True)
             check_can_decide(
@@ -384,7 +382,7 @@ class ReleaseService:
                 row.state = ReleaseState.CHANGES_REQUESTED.value
                 row.review_comment = comment.strip() or None
                 return SubmitOutcome(_view(session, row), ReleaseState.CHANGES_REQUESTED, [], 0)
-            template = self.template_for(_view(session, row))
+            template = _pick(templates, row.tier)
             if after_approval(row.publish_at, now) == "now":
                 enqueued = self._publish(session, row, template, now)
                 return SubmitOutcome(_view(session, row), ReleaseState.PUBLISHED, [], enqueued)
@@ -406,11 +404,12 @@ class ReleaseService:
             due = queries.due_releases(session, now)
         published: list[ReleaseView] = []
         for team_id, release_id in due:
+            templates = self.templates(team_id=team_id)
             with self._sessions.begin() as session:
                 row = self._row(session, team_id, release_id, lock=True)
                 if row.state != ReleaseState.SCHEDULED.value:
                     continue  # another scheduler published it first
-                template = self.template_for(_view(session, row))
+                template = _pick(templates, row.tier)
                 self._publish(session, row, template, now)
                 published.append(_view(session, row))
         return published
@@ -560,7 +559,7 @@ class ReleaseService:
             row.revision += 1
             row.updated_at = now
             view = _view(session, row)
-            template = self.template_for(view)
+            template = _pick(templates, row.tier)
             for target in self._targets(view, template):
                 # parts already enqueued stay as they are (updated in place by the caller);
                 # notes that grew get their extra messages posted below
@@ -726,6 +725,10 @@ class ReleaseService:
     def _require_author(row: Release, user_id: str) -> None:
         if row.author_id != user_id:
             raise ReleaseRefused(f"Only <@{row.author_id}>, who wrote this release, can do that.")
+
+
+def _pick(templates: dict[int, TierTemplate], tier: int) -> TierTemplate:
+    return templates.get(tier) or templates[max(templates)]
 
 
 def _acks_of(team_id: str, release_id: int) -> Any:
