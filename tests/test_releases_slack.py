@@ -139,7 +139,8 @@ def test_release_loop_compose_preview_approve_publish_tell_acknowledge_and_roll_
         feedback=(item_id,),
         channels=("C1", "C2"),
     )
-    assert response.status_code == 200 and response.get_data() == b""
+    assert response.status_code == 200
+    assert response.get_data() == b""
     preview = _dm_with(fake_slack, AUTHOR, ReleaseIds.PUBLISH.value)[0]
     release = _releases(container)[0]
     assert release.state == ReleaseState.DRAFT.value
@@ -311,3 +312,336 @@ def _draft(**overrides: Any) -> Any:
     }
     values.update(overrides)
     return ReleaseDraft(**values)
+
+
+# ---- bad input -------------------------------------------------------------------------------
+
+
+def test_empty_required_sections_get_inline_errors_and_nothing_is_saved(
+    slack: SlackDriver, container: Container, releases: ReleaseService
+) -> None:
+    response = _compose(slack, title="", tier="1", whats_new="", why="", who_for="")
+
+    answer = body_json(response)
+    assert answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {
+        ReleaseIds.TITLE_BLOCK.value,
+        ReleaseIds.WHATS_NEW_BLOCK.value,
+        ReleaseIds.WHY_BLOCK.value,
+        ReleaseIds.WHO_FOR_BLOCK.value,
+    }
+    assert _releases(container) == []
+
+
+def test_a_channel_the_bot_cannot_post_to_is_an_inline_error_before_anything_is_published(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, releases: ReleaseService
+) -> None:
+    fake_slack.add_channel("C1")
+    fake_slack.add_channel("C7", is_member=False)
+
+    answer = body_json(_compose(slack, channels=("C1", "C7")))
+
+    assert answer["response_action"] == "errors"
+    assert "<#C7>" in answer["errors"][ReleaseIds.CHANNELS_BLOCK.value]
+    assert "invite me" in answer["errors"][ReleaseIds.CHANNELS_BLOCK.value]
+    assert _releases(container) == []
+    assert fake_slack.calls_to("chat.postMessage") == []
+
+
+def test_a_time_in_the_past_is_refused_inline(
+    slack: SlackDriver, clock: FakeClock, container: Container, releases: ReleaseService
+) -> None:
+    past = int((clock() - timedelta(hours=2)).timestamp())
+
+    answer = body_json(_compose(slack, publish_at=past))
+
+    assert answer["errors"] == {ReleaseIds.PUBLISH_AT_BLOCK.value: ANY_PAST}
+    assert _releases(container) == []
+
+
+class _Past(str):
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and "in the past" in other
+
+    __hash__ = str.__hash__
+
+
+ANY_PAST = _Past("in the past")
+
+
+@pytest.mark.parametrize(
+    ("setup", "words"),
+    [
+        ("missing", "has no release `v9`"),
+        ("rate_limited", "rate limit is used up"),
+        ("unreachable", "could not reach GitHub"),
+    ],
+)
+def test_github_import_failures_answer_privately_and_the_composer_still_opens_empty(
+    slack: SlackDriver,
+    fake_slack: FakeSlackApi,
+    fake_github: FakeGitHub,
+    releases: ReleaseService,
+    container: Container,
+    setup: str,
+    words: str,
+) -> None:
+    if setup == "rate_limited":
+        fake_github.rate_limit(403)
+    if setup == "unreachable":
+        fake_github.stop()
+
+    slack.command("/release", "import acme/app@v9", user_id=AUTHOR)
+
+    updated = fake_slack.wait_for("views.update")[0].params["view"]
+    answer = fake_slack.wait_for_response()[0][1]
+    assert updated["callback_id"] == ReleaseIds.COMPOSER.value
+    title = next(b for b in updated["blocks"] if b.get("block_id") == ReleaseIds.TITLE_BLOCK.value)
+    assert "initial_value" not in title["element"]
+    assert words in answer["text"]
+    assert answer["response_type"] == "ephemeral"
+    assert _releases(container) == []
+
+
+def test_github_import_opens_the_composer_prefilled_with_converted_notes(
+    slack: SlackDriver,
+    fake_slack: FakeSlackApi,
+    fake_github: FakeGitHub,
+    releases: ReleaseService,
+    container: Container,
+) -> None:
+    fake_github.add_release(
+        "acme/app",
+        "v3.0.0",
+        name="Spring release",
+        body="## Highlights\n* **Faster** export\n* [Docs](https://docs.example.com)\n",
+    )
+
+    slack.command("/release", "import acme/app", user_id=AUTHOR)
+
+    opened = fake_slack.wait_for("views.open")[0].params["view"]
+    updated = fake_slack.wait_for("views.update")[0].params["view"]
+    assert opened["callback_id"] == ReleaseIds.LOADING.value
+    values = {
+        b["block_id"]: b["element"].get("initial_value")
+        for b in updated["blocks"]
+        if b.get("type") == "input"
+    }
+    assert values[ReleaseIds.TITLE_BLOCK.value] == "Spring release"
+    assert values[ReleaseIds.VERSION_BLOCK.value] == "v3.0.0"
+    assert values[ReleaseIds.WHATS_NEW_BLOCK.value] == (
+        "*Highlights*\n\n• *Faster* export\n• <https://docs.example.com|Docs>"
+    )
+    assert [r.source for r in _releases(container)] == ["acme/app"]
+
+
+def test_unknown_subcommand_gets_help(slack: SlackDriver, releases: ReleaseService) -> None:
+    answer = body_json(slack.command("/release", "publish everything"))
+
+    assert "I don't know `/release publish`" in answer["text"]
+    assert "/release import owner/repo" in all_text(answer["blocks"])
+
+
+# ---- corrections, scheduling, reminders, Home, settings ----------------------------------------
+
+
+def _published(
+    releases: ReleaseService, clock: FakeClock, container: Container, **overrides: Any
+) -> int:
+    draft = releases.save_draft(
+        team_id=TEAM_ID, user_id=AUTHOR, draft=_draft(**overrides), now=clock()
+    )
+    releases.submit(team_id=TEAM_ID, release_id=draft.release_id, user_id=AUTHOR, now=clock())
+    container.sender.drain(timeout=10)
+    return draft.release_id
+
+
+def test_correcting_a_published_release_updates_its_posts_in_place(
+    slack: SlackDriver,
+    fake_slack: FakeSlackApi,
+    container: Container,
+    clock: FakeClock,
+    releases: ReleaseService,
+) -> None:
+    release_id = _published(releases, clock, container, channel_ids=("C1", "C2"))
+    with container.sessions() as session:
+        posted = {p.channel_id: p.ts for p in session.scalars(select(ReleasePost))}
+    assert set(posted) == {"C1", "C2"}
+
+    slack.send(slack.requests.block_action(ReleaseIds.CORRECT.value, str(release_id)))
+    composer = fake_slack.wait_for("views.open")[0].params["view"]
+    assert ComposerMetadata.from_json(composer["private_metadata"]).correcting
+    slack.send(
+        slack.requests.view_submission(
+            ReleaseIds.COMPOSER.value,
+            composer_values(whats_new="CSV export is twenty times faster."),
+            private_metadata=composer["private_metadata"],
+        )
+    )
+
+    updates = fake_slack.wait_for("chat.update", 2)
+    by_channel = {u.channel: u.params for u in updates if u.channel in {"C1", "C2"}}
+    assert set(by_channel) == {"C1", "C2"}
+    for channel, params in by_channel.items():
+        assert params["ts"] == posted[channel]
+        assert "twenty times faster" in json.dumps(params["blocks"])
+    _dm_with(fake_slack, AUTHOR, "2 posted messages updated in place")
+    assert len(_posts_in(fake_slack, "C1")) == len(_posts_in(fake_slack, "C2")) == 1
+    assert _releases(container)[0].revision == 2
+
+
+def test_a_scheduled_release_publishes_at_its_time_through_the_frequent_job(
+    container: Container, fake_slack: FakeSlackApi, clock: FakeClock, releases: ReleaseService
+) -> None:
+    later = clock() + timedelta(hours=3)
+    draft = releases.save_draft(
+        team_id=TEAM_ID, user_id=AUTHOR, draft=_draft(publish_at=later), now=clock()
+    )
+    outcome = releases.submit(
+        team_id=TEAM_ID, release_id=draft.release_id, user_id=AUTHOR, now=clock()
+    )
+    job = housekeeping(container)
+
+    job(clock())
+    container.sender.drain(timeout=5)
+    assert outcome.state is ReleaseState.SCHEDULED
+    assert _posts_in(fake_slack, "C1") == []
+
+    clock.advance(hours=3, minutes=1)
+    job(clock())
+    job(clock())  # a second run (or a second scheduler) adds nothing
+    container.sender.drain(timeout=5)
+    assert len(_posts_in(fake_slack, "C1")) == 1
+    assert _releases(container)[0].state == ReleaseState.PUBLISHED.value
+
+
+def test_people_who_have_not_acknowledged_are_reminded_once_in_their_working_hours(
+    container: Container, fake_slack: FakeSlackApi, clock: FakeClock, releases: ReleaseService
+) -> None:
+    fake_slack.usergroups[ACK_GROUP] = ["U5", "U6"]
+    clock.now = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # a Monday
+    release_id = _published(
+        releases, clock, container, tier=1, who_it_is_for="Admins", channel_ids=("C1",)
+    )
+    releases.decide(
+        team_id=TEAM_ID, release_id=release_id, user_id=MANAGER, approve=True, now=clock()
+    )
+    job = housekeeping(container)
+    job(clock())  # asks U5 and U6 (after publishing)
+    releases.acknowledge(team_id=TEAM_ID, release_id=release_id, user_id="U5", now=clock())
+
+    clock.now = datetime(2026, 11, 17, 3, 0, tzinfo=UTC)  # past the delay, but at night
+    job(clock())
+    container.sender.drain(timeout=5)
+    assert [c for c in fake_slack.calls_to("chat.postMessage") if c.channel == "U6"] == []
+
+    clock.now = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)
+    job(clock())
+    job(clock())
+    container.sender.drain(timeout=5)
+    reminded = [c for c in fake_slack.calls_to("chat.postMessage") if c.channel == "U6"]
+    assert len(reminded) == 1
+    assert ReleaseIds.ACKNOWLEDGE.value in json.dumps(reminded[0].params)
+    assert [c for c in fake_slack.calls_to("chat.postMessage") if c.channel == "U5"] == []
+
+
+def test_home_shows_recent_releases_my_drafts_and_what_waits_for_my_approval(
+    slack: SlackDriver,
+    fake_slack: FakeSlackApi,
+    container: Container,
+    clock: FakeClock,
+    releases: ReleaseService,
+) -> None:
+    _published(releases, clock, container, title="Shipped thing")
+    waiting = releases.save_draft(
+        team_id=TEAM_ID,
+        user_id=AUTHOR,
+        draft=_draft(title="Big launch", tier=1, who_it_is_for="All"),
+        now=clock(),
+    )
+    releases.submit(team_id=TEAM_ID, release_id=waiting.release_id, user_id=AUTHOR, now=clock())
+
+    slack.event({"type": "app_home_opened", "user": MANAGER, "tab": "home"})
+    home = json.dumps(fake_slack.wait_for("views.publish")[0].params["view"])
+
+    assert "Waiting for your approval" in home
+    assert "Big launch" in home
+    assert "Recent releases" in home
+    assert "Shipped thing" in home
+
+
+def test_release_settings_are_for_admins_and_change_who_approves(
+    slack: SlackDriver,
+    fake_slack: FakeSlackApi,
+    container: Container,
+    clock: FakeClock,
+    releases: ReleaseService,
+) -> None:
+    fake_slack.add_user("U8", is_admin=True)
+    slack.command("/release", "settings", user_id=OUTSIDER)
+    refused = fake_slack.wait_for_response()[0][1]
+    assert "Only workspace admins" in refused["text"]
+
+    slack.command("/release", "settings", user_id="U8")
+    modal = fake_slack.wait_for("views.open")[0].params["view"]
+    assert modal["callback_id"] == ReleaseIds.SETTINGS_MODAL.value
+    values = {
+        ReleaseIds.MANAGERS_BLOCK.value: {
+            ReleaseIds.MANAGERS_SELECT.value: {"selected_users": [OUTSIDER]}
+        },
+        ReleaseIds.ACK_GROUP_BLOCK.value: {ReleaseIds.ACK_GROUP_INPUT.value: {"value": "S1"}},
+        ReleaseIds.SETTINGS_TIER_BLOCK.value: {
+            ReleaseIds.SETTINGS_TIER_SELECT.value: {"selected_option": {"value": "2"}}
+        },
+        ReleaseIds.TEMPLATE_NAME_BLOCK.value: {
+            ReleaseIds.TEMPLATE_NAME_INPUT.value: {"value": "Notable"}
+        },
+        ReleaseIds.TEMPLATE_EMOJI_BLOCK.value: {
+            ReleaseIds.TEMPLATE_EMOJI_INPUT.value: {"value": ":star:"}
+        },
+        ReleaseIds.TEMPLATE_SECTIONS_BLOCK.value: {
+            ReleaseIds.TEMPLATE_SECTIONS_SELECT.value: {
+                "selected_options": [{"value": "whats_new"}]
+            }
+        },
+        ReleaseIds.TEMPLATE_CHANNELS_BLOCK.value: {
+            ReleaseIds.TEMPLATE_CHANNELS_SELECT.value: {"selected_channels": ["C5"]}
+        },
+        ReleaseIds.TEMPLATE_FLAGS_BLOCK.value: {
+            ReleaseIds.TEMPLATE_FLAGS_CHECKS.value: {
+                "selected_options": [{"value": "needs_approval"}]
+            }
+        },
+    }
+    outsider = slack.send(
+        slack.requests.view_submission(ReleaseIds.SETTINGS_MODAL.value, values, user_id=OUTSIDER)
+    )
+    assert body_json(outsider)["response_action"] == "errors"
+
+    saved = slack.send(
+        slack.requests.view_submission(ReleaseIds.SETTINGS_MODAL.value, values, user_id="U8")
+    )
+
+    assert saved.get_data() == b""
+    assert releases.is_release_manager(team_id=TEAM_ID, user_id=OUTSIDER)
+    assert not releases.is_release_manager(team_id=TEAM_ID, user_id=MANAGER)
+    tier2 = releases.templates(team_id=TEAM_ID)[2]
+    assert (tier2.name, tier2.emoji, tier2.default_channels, tier2.needs_approval) == (
+        "Notable",
+        "star",
+        ("C5",),
+        True,
+    )
+
+
+def test_export_lists_releases_as_csv_and_json(
+    container: Container, clock: FakeClock, releases: ReleaseService
+) -> None:
+    _published(releases, clock, container, title="Faster, exports")
+
+    rows = "".join(releases.export(team_id=TEAM_ID, fmt="csv", since=None))
+    records = json.loads("".join(releases.export(team_id=TEAM_ID, fmt="json", since=None)))
+
+    assert '"Faster, exports"' in rows
+    assert records[0]["state"] == "published"
+    assert records[0]["channels"] == ["C1"]

@@ -43,12 +43,15 @@ def upgrade() -> None:
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("status_channel", sa.String(length=32), nullable=True),
         sa.Column("status_ts", sa.String(length=32), nullable=True),
+        sa.Column("followed_up_at", bot.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", bot.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", bot.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["team_id"], ["workspaces.team_id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_releases_team_state_publish", "releases", ["team_id", "state", "publish_at"])
+    op.create_index(
+        "ix_releases_team_state_publish", "releases", ["team_id", "state", "publish_at"]
+    )
     op.create_index("ix_releases_team_author", "releases", ["team_id", "author_id", "updated_at"])
     op.create_index("ix_releases_team_published", "releases", ["team_id", "published_at"])
 

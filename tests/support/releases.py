@@ -32,8 +32,7 @@ def install_releases(container: Container, *, github_url: str) -> ReleaseService
         ),
     )
     container.__dict__["release_parts"] = parts
-    service = next(p for p in parts.provides if isinstance(p, ReleaseService))
-    return service
+    return next(p for p in parts.provides if isinstance(p, ReleaseService))
 
 
 def housekeeping(container: Container) -> Any:

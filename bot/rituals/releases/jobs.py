@@ -117,6 +117,7 @@ class AfterPublish:
             team_id=view.team_id, release_id=view.release_id, closer=self._closer, now=now
         )
         self.post_status(view)
+        self._service.mark_followed_up(team_id=view.team_id, release_id=view.release_id, now=now)
 
     def post_status(self, view: ReleaseView) -> None:
         """The author's status DM (posted once, then updated: "n of m acknowledged")."""
@@ -142,6 +143,6 @@ class ReleaseHousekeeping:
         for view in self._service.publish_due(now=now):
             logger.info("published scheduled release %s of %s", view.release_id, view.team_id)
             self._after.run(view, now=now)
-        for team_id, release_id in self._service.releases_with_open_loops():
+        for team_id, release_id in self._service.releases_to_follow_up():
             self._after.run(self._service.get(team_id=team_id, release_id=release_id), now=now)
         self._service.remind(now=now)

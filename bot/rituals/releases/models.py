@@ -44,6 +44,8 @@ class Release(Base):
     revision: Mapped[int] = mapped_column(default=1)
     status_channel: Mapped[str | None] = mapped_column(String(32), default=None)
     status_ts: Mapped[str | None] = mapped_column(String(32), default=None)
+    # set once what follows publishing is done (acknowledgements asked, feedback closed)
+    followed_up_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

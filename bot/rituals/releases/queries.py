@@ -36,27 +36,16 @@ def due_releases(session: Session, now: datetime, limit: int = 100) -> list[tupl
     return [(row.team_id, row.id) for row in rows]
 
 
-def published_with_open_loops(session: Session, limit: int = 100) -> list[tuple[str, int]]:
-    """(team, release) of published releases that link feedback not yet closed by them."""
+def published_not_followed_up(session: Session, limit: int = 100) -> list[tuple[str, int]]:
+    """(team, release) of published releases whose follow-up (acknowledgements asked,
+    feedback closed) has not finished, e.g. because the process stopped right after publishing."""
     rows = session.execute(
-        select(Release.team_id, Release.id, Release.feedback_ids)
-        .where(Release.state == ReleaseState.PUBLISHED.value)
-        .order_by(Release.published_at.desc())
-        .limit(limit * 5)
+        select(Release.team_id, Release.id)
+        .where(Release.state == ReleaseState.PUBLISHED.value, Release.followed_up_at.is_(None))
+        .order_by(Release.published_at)
+        .limit(limit)
     ).all()
-    wanted = [(r.team_id, r.id) for r in rows if r.feedback_ids]
-    if not wanted:
-        return []
-    closed: dict[tuple[str, int], int] = {
-        (row.team_id, row.release_id): int(row[2])
-        for row in session.execute(
-            select(ReleaseLoop.team_id, ReleaseLoop.release_id, func.count().label("count"))
-            .where(ReleaseLoop.release_id.in_([rid for _, rid in wanted]))
-            .group_by(ReleaseLoop.team_id, ReleaseLoop.release_id)
-        ).all()
-    }
-    counts = {(r.team_id, r.id): len(r.feedback_ids) for r in rows if r.feedback_ids}
-    return [key for key in wanted if closed.get(key, 0) < counts[key]][:limit]
+    return [(row.team_id, row.id) for row in rows]
 
 
 def closed_item_ids(session: Session, team_id: str, release_id: int) -> set[int]:

@@ -508,9 +508,13 @@ class ReleaseService:
         self._metrics.loops_closed.inc(len(pending))
         return told
 
-    def releases_with_open_loops(self) -> list[tuple[str, int]]:
+    def releases_to_follow_up(self) -> list[tuple[str, int]]:
         with self._sessions() as session:
-            return queries.published_with_open_loops(session)
+            return queries.published_not_followed_up(session)
+
+    def mark_followed_up(self, *, team_id: str, release_id: int, now: datetime) -> None:
+        with self._sessions.begin() as session:
+            self._row(session, team_id, release_id).followed_up_at = now
 
     # ---- after delivery, corrections ---------------------------------------------------------
     def record_posts(
