@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import load_settings
 from bot.db import normalise_url, upgrade_database
-from bot.rituals.catalogue import RitualName
+from bot.rituals.feedback.ids import FeedbackRituals
 from bot.rituals.feedback.models import FeedbackAccount, FeedbackItem
 from bot.wiring import build_container
 from bot.workspace.models import Workspace
@@ -126,7 +126,7 @@ def seed(container: Any, size: int) -> float:
 
 
 def time_digest(container: Any) -> tuple[float, float, float, int]:
-    runner = container.registry.get(RitualName.FEEDBACK_DIGEST)
+    runner = container.registry.get(FeedbackRituals.DIGEST.value)
 
     def compose() -> int:
         posts = runner.compose(

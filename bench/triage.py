@@ -28,9 +28,9 @@ from sqlalchemy import insert, update
 
 from bot.config import load_settings
 from bot.db import upgrade_database
-from bot.rituals.catalogue import RitualName
 from bot.rituals.triage.blocks import build_summary_pages
 from bot.rituals.triage.domain import Outcome, Severity, TicketStatus
+from bot.rituals.triage.ids import TriageRituals
 from bot.rituals.triage.models import Ticket
 from bot.wiring import Container, build_container
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
@@ -116,7 +116,7 @@ def main() -> int:
         container = build_container(settings, clock=lambda: start)
         try:
             seed(container, args.tickets, start)
-            runner = container.registry.get(RitualName.TRIAGE_THREAD)
+            runner = container.registry.get(TriageRituals.THREAD.value)
             triage = container.services.triage
             print(f"{args.tickets} open tickets in {url.split(':', 1)[0]}")
 

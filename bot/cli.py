@@ -17,8 +17,9 @@ from slack_sdk.errors import SlackApiError
 from bot.config import ConfigurationError, Settings, SlackMode, load_settings
 from bot.db import upgrade_database
 from bot.logs import configure_logging
-from bot.rituals.feedback import cli as feedback_cli
-from bot.slack.manifest import build_manifest
+from bot.rituals.contract import CliGroups
+from bot.rituals.installed import INSTALLED
+from bot.slack.manifest import PLACEHOLDER_URL, build_manifest
 
 if TYPE_CHECKING:
     from bot.wiring import Container
@@ -89,11 +90,13 @@ def _parser() -> argparse.ArgumentParser:
     ritual = commands.add_parser("ritual", help="ritual schedules and runs")
     ritual_commands = ritual.add_subparsers(metavar="ACTION")
     run = ritual_commands.add_parser("run", help="run a ritual now, through the outbox")
-    run.add_argument("name", help="feedback-digest, triage-thread, buddy-pairing, ...")
+    run.add_argument("name", help=", ".join(s.name for r in INSTALLED for s in r.scheduled))
     run.add_argument("--team", required=True, help="Slack team id (T...)")
     run.add_argument("--channel", action="append", help="channel id; repeat for several")
     run.set_defaults(handler=_ritual_run)
-    listing = ritual_commands.add_parser("list", help="schedules with their next run")
+    listing = ritual_commands.add_parser(
+        "list", help="every installed ritual with its schedules and next run"
+    )
     listing.add_argument("--team", required=True, help="Slack team id (T...)")
     listing.set_defaults(handler=_ritual_list)
 
@@ -101,13 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     export_commands = export.add_subparsers(metavar="WHAT")
     importing = commands.add_parser("import", help="import data from files")
     import_commands = importing.add_subparsers(metavar="WHAT")
-    feedback_cli.add_commands(export_commands=export_commands, import_commands=import_commands)
-
-    tickets = export_commands.add_parser("tickets", help="support-triage tickets and outcomes")
-    tickets.add_argument("--format", choices=["csv", "json"], default="csv")
-    tickets.add_argument("--team", help="Slack team id (T...); default: every workspace")
-    tickets.add_argument("--output", help="write to this file instead of standard output")
-    tickets.set_defaults(handler=_export_tickets)
+    groups = CliGroups(export=export_commands, import_=import_commands)
+    for installed in INSTALLED:
+        installed.cli(groups)
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public base URL, e.g. https://opsbot.example.com")
@@ -209,41 +208,40 @@ def _ritual_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _ritual_list(settings: Settings, args: argparse.Namespace) -> int:
+    """Every installed ritual, scheduled or not; needs only the database."""
     from bot.db import utcnow
-    from bot.wiring import build_container
-
-    settings.require_slack_credentials(settings.mode_for_web)
-    container = build_container(settings)
-    now = utcnow()
-    for schedule in container.schedules.list_schedules(team_id=args.team):
-        upcoming = schedule.next_run(now)
-        when = f"{upcoming:%a %Y-%m-%d %H:%M %Z}" if upcoming else "paused"
-        channels = ",".join(schedule.channel_ids)
-        print(
-            f"{schedule.ritual}\t{schedule.rule.describe()} ({schedule.time_zone})"
-            f"\t{channels}\tnext: {when}"
-        )
-    container.close()
-    return 0
-
-
-def _export_tickets(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.rituals.triage.export import render
+    from bot.scheduling.triggers import next_run
     from bot.wiring import build_container
 
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
     container = build_container(settings)
     try:
-        records = container.services.triage.export_records(team_id=args.team)
+        if container.services.workspaces.known_time_zone(team_id=args.team) is None:
+            print(
+                f"opsbot: no workspace {args.team} yet: it appears once someone uses opsbot there",
+                file=sys.stderr,
+            )
+            return 2
+        now = utcnow()
+        by_ritual: dict[str, list[str]] = {}
+        for schedule in container.schedules.list_schedules(team_id=args.team):
+            upcoming = next_run(schedule, now)
+            when = f"{upcoming:%a %Y-%m-%d %H:%M %Z}" if upcoming else "paused"
+            name = "" if schedule.key == "default" else f" [{schedule.key}]"
+            by_ritual.setdefault(schedule.ritual, []).append(
+                f"{schedule.rule.describe()} ({schedule.time_zone}){name}"
+                f"\t{','.join(schedule.channel_ids)}\tnext: {when}"
+            )
+        for ritual in INSTALLED:
+            for scheduled in ritual.scheduled:
+                lines = by_ritual.get(scheduled.name) or [
+                    "not scheduled — set it with /ops settings"
+                ]
+                for line in lines:
+                    print(f"{scheduled.name}\t{line}")
     finally:
         container.close()
-    chunks = render(records, args.format)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
-            out.writelines(chunks)
-    else:
-        sys.stdout.writelines(chunks)
     return 0
 
 
@@ -279,6 +277,12 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _manifest(settings: Settings, args: argparse.Namespace) -> int:
-    manifest = build_manifest(url=args.url, socket=args.socket)
+    if not args.url and not args.socket:
+        print(
+            f"opsbot: no --url given, so the manifest uses the placeholder {PLACEHOLDER_URL}: "
+            "pass --url https://your-host to get request URLs Slack can reach",
+            file=sys.stderr,
+        )
+    manifest = build_manifest(url=args.url, socket=args.socket, rituals=INSTALLED)
     sys.stdout.write(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
     return 0

@@ -1,14 +1,19 @@
 """The composition root: the one place that builds engine, client, services and apps.
 
 Nothing is built at import time; the CLI, tests and benchmarks each call `build_container`.
+Every ritual in `bot.rituals.installed.INSTALLED` is built here from the shared services, in list
+order; its runners, Home section, housekeeping, web routes and listeners are collected from
+its `RitualParts`. Nothing here names a particular ritual.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cached_property
+from typing import Any, TypeVar
 
 from flask import Flask
 from slack_bolt import App
@@ -17,30 +22,61 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from bot.db import Sessions, make_engine, make_sessions, utcnow
 from bot.home.service import HomeService
-from bot.integrations.tracker import make_http_client, make_tracker
+from bot.integrations.tracker import make_http_client
 from bot.metrics import Metrics
 from bot.outbox.sender import OutboxSender
 from bot.outbox.service import Outbox
-from bot.rituals.feedback.home import FeedbackHomeSection
-from bot.rituals.feedback.jobs import FeedbackDigestRunner
-from bot.rituals.feedback.service import FeedbackService
-from bot.rituals.triage.home import TriageHomeSection
-from bot.rituals.triage.jobs import TriageAutoCloser
-from bot.rituals.triage.runner import TriageThreadRunner
-from bot.rituals.triage.service import TriageService
+from bot.rituals.contract import Provided, Ritual, RitualDeps, RitualParts, SlackDeps
+from bot.rituals.installed import INSTALLED
 from bot.scheduling.channels import SlackChannelChecker
 from bot.scheduling.leader import leader_lock_for
 from bot.scheduling.registry import RitualRegistry, after_delivery_hook
 from bot.scheduling.scheduler import RitualScheduler
 from bot.scheduling.service import RitualDispatcher, ScheduleService
-from bot.slack.app_factory import AppServices, build_bolt_app
+from bot.slack.app_factory import build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
-from bot.web.ticket_hook import make_ticket_hook
 from bot.workspace.admins import AdminGuard
 from bot.workspace.service import WorkspaceService
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BuiltRitual:
+    ritual: Ritual
+    parts: RitualParts
+
+
+class Services:
+    """The shared services, plus each ritual's provided services by ritual key
+    (`services.feedback`): a convenience for tests, benchmarks and the CLI."""
+
+    def __init__(
+        self,
+        *,
+        workspaces: WorkspaceService,
+        admins: AdminGuard,
+        home: HomeService,
+        schedules: ScheduleService,
+        dispatcher: RitualDispatcher,
+        rituals: Sequence[BuiltRitual],
+    ) -> None:
+        self.workspaces = workspaces
+        self.admins = admins
+        self.home = home
+        self.schedules = schedules
+        self.dispatcher = dispatcher
+        self._by_key = {built.ritual.key: built.parts for built in rituals}
+
+    def __getattr__(self, key: str) -> Any:
+        parts = self.__dict__.get("_by_key", {}).get(key)
+        if parts is None or not parts.provides:
+            raise AttributeError(key)
+        return parts.provides[0]
 
 
 @dataclass
@@ -50,14 +86,15 @@ class Container:
     sessions: Sessions
     metrics: Metrics
     client: MeteredWebClient
-    services: AppServices
+    services: Services
+    provided: Provided
+    rituals: list[BuiltRitual]
     clock: Callable[[], datetime]
     outbox: Outbox
     registry: RitualRegistry
     schedules: ScheduleService
     dispatcher: RitualDispatcher
     sender: OutboxSender
-    housekeeping: Callable[[datetime], None] = field(repr=False)
     make_bolt: Callable[[], App] = field(repr=False)
     make_web: Callable[[App], Flask] = field(repr=False)
 
@@ -70,6 +107,21 @@ class Container:
     @cached_property
     def web(self) -> Flask:
         return self.make_web(self.bolt)
+
+    def service(self, kind: type[T]) -> T:
+        """A service some installed ritual provides (`container.service(FeedbackService)`)."""
+        return self.provided.get(kind)
+
+    def housekeeping(self, now: datetime) -> None:
+        """The leader's periodic chores; one workspace's or ritual's failure never stops the
+        others (each job catches and logs its own error)."""
+        self.services.workspaces.prune_processed_events(now=now)
+        for built in self.rituals:
+            for job in built.parts.housekeeping:
+                try:
+                    job(now)
+                except Exception:
+                    logger.exception("housekeeping failed: ritual=%s", built.ritual.key)
 
     def build_scheduler(self) -> RitualScheduler:
         """The scheduler role (`opsbot serve` in-process, or `opsbot scheduler`)."""
@@ -90,7 +142,12 @@ class Container:
         self.engine.dispose()
 
 
-def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Container:
+def build_container(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    rituals: Sequence[Ritual] = INSTALLED,
+) -> Container:
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
     metrics = Metrics()
@@ -101,8 +158,30 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
     )
     workspaces = WorkspaceService(sessions=sessions, default_time_zone=settings.default_time_zone)
     directory = SlackUserDirectory(client)
+    admins = AdminGuard(workspaces=workspaces, directory=directory, clock=clock)
     outbox = Outbox(sessions=sessions)
-    registry = RitualRegistry()
+    provided = Provided()
+    deps = RitualDeps(
+        settings=settings,
+        sessions=sessions,
+        metrics=metrics,
+        client=client,
+        clock=clock,
+        workspaces=workspaces,
+        admins=admins,
+        directory=directory,
+        outbox=outbox,
+        http=make_http_client(),
+        provided=provided,
+    )
+    built: list[BuiltRitual] = []
+    for ritual in rituals:
+        parts = ritual.build(deps)
+        for service in parts.provides:
+            provided.add(service)
+        built.append(BuiltRitual(ritual, parts))
+
+    registry = RitualRegistry([runner for b in built for runner in b.parts.runners])
     sender = OutboxSender(
         sessions=sessions,
         client=client,
@@ -110,7 +189,11 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         clock=clock,
         on_delivered=after_delivery_hook(registry, clock),
     )
-    schedules = ScheduleService(sessions=sessions, channels=SlackChannelChecker(client))
+    schedules = ScheduleService(
+        sessions=sessions,
+        channels=SlackChannelChecker(client),
+        ritual_names=[s.name for r in rituals for s in r.scheduled],
+    )
     dispatcher = RitualDispatcher(
         sessions=sessions,
         outbox=outbox,
@@ -119,46 +202,34 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         metrics=metrics,
         on_enqueued=sender.wake,
     )
-    tracker_http = make_http_client()
-    feedback = FeedbackService(
-        sessions=sessions,
+    home = HomeService(
         workspaces=workspaces,
-        metrics=metrics,
-        default_areas=settings.product_areas,
-        default_capture_emoji=settings.feedback_capture_emoji,
+        directory=directory,
+        sections=[b.parts.home for b in built if b.parts.home is not None],
+        rituals=list(rituals),
     )
-    triage = TriageService(
-        sessions=sessions,
+    services = Services(
         workspaces=workspaces,
-        trackers=lambda config: make_tracker(config, tracker_http),
-        metrics=metrics,
-        feedback=feedback,
-        default_sla_days=settings.triage_sla_days,
-    )
-    registry.register(TriageThreadRunner(service=triage, client=client))
-    services = AppServices(
-        rituals=dispatcher,
+        admins=admins,
+        home=home,
         schedules=schedules,
-        workspaces=workspaces,
-        admins=AdminGuard(workspaces=workspaces, directory=directory, clock=clock),
-        home=HomeService(workspaces=workspaces, directory=directory),
-        feedback=feedback,
-        triage=triage,
+        dispatcher=dispatcher,
+        rituals=built,
     )
-    services.home.add_section(TriageHomeSection(triage))
-    services.home.add_section(FeedbackHomeSection(services.feedback))
-    registry.register(FeedbackDigestRunner(services.feedback))
-    auto_closer = TriageAutoCloser(
-        service=triage, client=client, bot_user_id=_bot_user_id_of(client)
-    )
-
-    def housekeeping(now: datetime) -> None:
-        workspaces.prune_processed_events(now=now)
-        auto_closer.run(now=now)
+    slack_deps = SlackDeps(dispatcher=dispatcher, admins=admins, home=home, clock=clock)
 
     def make_bolt() -> App:
         return build_bolt_app(
-            settings=settings, client=client, metrics=metrics, services=services, clock=clock
+            settings=settings,
+            client=client,
+            metrics=metrics,
+            workspaces=workspaces,
+            schedules=schedules,
+            slack=slack_deps,
+            catalogue=list(rituals),
+            commands=[c.command for r in rituals for c in r.commands],
+            registrations=[b.parts.register for b in built],
+            settings_sections=[s for b in built for s in b.parts.settings],
         )
 
     def make_web(bolt: App) -> Flask:
@@ -171,7 +242,7 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
             endpoint=endpoint,
             engine=engine,
             metrics=metrics,
-            extra_routes=[make_ticket_hook(service=triage, metrics=metrics, clock=clock)],
+            extra_routes=[route for b in built for route in b.parts.routes],
         )
 
     return Container(
@@ -181,23 +252,14 @@ def build_container(settings: Settings, *, clock: Callable[[], datetime] = utcno
         metrics=metrics,
         client=client,
         services=services,
+        provided=provided,
+        rituals=built,
         clock=clock,
         outbox=outbox,
         registry=registry,
         schedules=schedules,
         dispatcher=dispatcher,
         sender=sender,
-        housekeeping=housekeeping,
         make_bolt=make_bolt,
         make_web=make_web,
     )
-
-
-def _bot_user_id_of(client: MeteredWebClient) -> Callable[[], str]:
-    """The bot's own user id (auth.test), asked once: who closes sessions by themselves."""
-
-    @cache
-    def bot_user_id() -> str:
-        return str(client.auth_test()["user_id"])
-
-    return bot_user_id

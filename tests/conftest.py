@@ -19,10 +19,12 @@ from sqlalchemy.engine import make_url
 from bot.config import Settings, load_settings
 from bot.db import Base, make_engine, normalise_url, upgrade_database
 from bot.models_registry import metadata
+from bot.rituals.installed import INSTALLED
 from bot.wiring import Container, build_container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver
 from tests.support.fake_slack import FakeSlackApi
+from tests.support.rituals import EchoRitual, echo_ritual
 from tests.support.slack_requests import SlackRequests
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -113,7 +115,7 @@ def settings(database_url: str, fake_slack: FakeSlackApi) -> Settings:
 
 @pytest.fixture
 def container(settings: Settings, clock: FakeClock) -> Iterator[Container]:
-    built = build_container(settings, clock=clock)
+    built = build_container(settings, clock=clock, rituals=(*INSTALLED, echo_ritual(EchoRitual())))
     yield built
     built.close()
 

@@ -7,8 +7,8 @@ import json
 from datetime import timedelta
 
 from bot.outbox.domain import OutgoingPost
-from bot.rituals.catalogue import RitualName
 from bot.rituals.feedback.domain import AccountRecord, FeedbackDraft, Status, StatusRequest
+from bot.rituals.feedback.ids import FeedbackRituals
 from bot.rituals.feedback.jobs import FeedbackDigestRunner
 from bot.rituals.feedback.service import FeedbackService
 from bot.slack.limits import MESSAGE_BLOCKS, SECTION_FIELDS, SECTION_TEXT
@@ -157,14 +157,14 @@ def test_scheduled_run_posts_the_digest_once_through_the_outbox(
 
     first = container.dispatcher.run_ritual(
         team_id=TEAM_ID,
-        ritual=RitualName.FEEDBACK_DIGEST,
+        ritual=FeedbackRituals.DIGEST.value,
         period="2026-W47",
         channel_ids=["CDIGEST"],
         now=clock(),
     )
     again = container.dispatcher.run_ritual(
         team_id=TEAM_ID,
-        ritual=RitualName.FEEDBACK_DIGEST,
+        ritual=FeedbackRituals.DIGEST.value,
         period="2026-W47",
         channel_ids=["CDIGEST"],
         now=clock(),

@@ -6,18 +6,19 @@ from typing import Any
 
 import pytest
 
+from bot.rituals.installed import INSTALLED
 from bot.slack.manifest import build_manifest
 
-COMMANDS = {"/feedback", "/triage", "/buddy", "/release", "/ops"}
+COMMANDS = {c.command for r in INSTALLED for c in r.commands} | {"/ops"}
 URL = "https://opsbot.acme.io/slack/events"
 
 
 @pytest.fixture
 def manifest() -> dict[str, Any]:
-    return build_manifest(url="https://opsbot.acme.io", socket=False)
+    return build_manifest(url="https://opsbot.acme.io", socket=False, rituals=INSTALLED)
 
 
-def test_manifest_has_the_five_slash_commands_with_url_description_and_hint(
+def test_manifest_has_every_installed_slash_command_with_url_description_and_hint(
     manifest: dict[str, Any],
 ) -> None:
     commands = manifest["features"]["slash_commands"]
@@ -32,7 +33,7 @@ def test_manifest_has_the_five_slash_commands_with_url_description_and_hint(
 def test_manifest_has_both_message_shortcuts_within_slack_limits(manifest: dict[str, Any]) -> None:
     shortcuts = manifest["features"]["shortcuts"]
 
-    assert {s["name"] for s in shortcuts} == {"Capture as feedback", "Send to triage"}
+    assert {s["name"] for s in shortcuts} >= {"Capture as feedback", "Send to triage"}
     assert sum(1 for s in shortcuts if s["type"] == "message") <= 5
     assert sum(1 for s in shortcuts if s["type"] == "global") <= 5
     assert len({s["callback_id"] for s in shortcuts}) == len(shortcuts)
@@ -76,7 +77,7 @@ def test_manifest_asks_only_for_least_privilege_bot_scopes(manifest: dict[str, A
 
 
 def test_socket_mode_manifest_has_no_request_urls() -> None:
-    manifest = build_manifest(url=None, socket=True)
+    manifest = build_manifest(url=None, socket=True, rituals=INSTALLED)
 
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert "request_url" not in manifest["settings"]["event_subscriptions"]

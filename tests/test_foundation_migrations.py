@@ -23,6 +23,4 @@ def test_migrated_schema_matches_the_models(database_url: str) -> None:
 def test_migrations_have_a_single_head() -> None:
     script = ScriptDirectory.from_config(alembic_config("sqlite://"))
 
-    # Ritual branches land in parallel (0006r, 0006b, ...) and are merged by a later revision;
-    # what matters is that main never ends with two heads.
     assert len(script.get_heads()) == 1

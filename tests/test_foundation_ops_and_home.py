@@ -18,7 +18,7 @@ def test_ops_help_answers_privately_with_every_ritual(slack: SlackDriver) -> Non
     answer = body_json(response)
     text = all_text(answer["blocks"])
     assert answer.get("response_type", "ephemeral") == "ephemeral"
-    for expected in ("/feedback", "/triage", "/buddy", "/release", "/ops settings"):
+    for expected in ("/feedback", "/triage", "/ops settings"):
         assert expected in text
 
 

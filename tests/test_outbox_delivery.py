@@ -15,14 +15,14 @@ from bot.scheduling.registry import after_delivery_hook
 from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
-from tests.support.rituals import EchoRitual
+from tests.support.rituals import EchoRitual, echo_of
 
-RITUAL = "feedback-digest"
+RITUAL = "echo-digest"
 
 
 def _setup(container: Container, clock: FakeClock, *, replies: int = 0) -> EchoRitual:
-    ritual = EchoRitual(replies=replies)
-    container.registry.register(ritual)
+    ritual = echo_of(container)
+    ritual.replies = replies
     container.services.workspaces.ensure_workspace(team_id=TEAM_ID, now=clock())
     return ritual
 
@@ -104,9 +104,9 @@ def test_429_bursts_and_5xx_deliver_everything_exactly_once(
     assert sender.stats.ratelimited == 6
     assert sender.stats.retried == 3
     metrics = container.metrics.render().decode()
-    assert 'opsbot_deliveries_total{outcome="ratelimited",ritual="feedback-digest"} 6.0' in metrics
-    assert 'opsbot_deliveries_total{outcome="retried",ritual="feedback-digest"} 3.0' in metrics
-    assert 'opsbot_deliveries_total{outcome="sent",ritual="feedback-digest"} 18.0' in metrics
+    assert 'opsbot_deliveries_total{outcome="ratelimited",ritual="echo-digest"} 6.0' in metrics
+    assert 'opsbot_deliveries_total{outcome="retried",ritual="echo-digest"} 3.0' in metrics
+    assert 'opsbot_deliveries_total{outcome="sent",ritual="echo-digest"} 18.0' in metrics
 
 
 def test_replies_go_in_the_thread_of_their_parent_and_the_ritual_hears_when_done(

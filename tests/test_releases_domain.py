@@ -54,7 +54,7 @@ def test_markdown_headings_lists_links_code_and_bold_survive() -> None:
     assert "*What's new*" in converted
     assert "• *Faster* CSV export" in converted
     assert "    1. first `code`" in converted
-    assert "<https://example.com/a?x=1&amp;y=2|the docs>" in converted
+    assert "<https://example.com/a?x=1&y=2|the docs>" in converted
     assert "```\nif a &lt; b:\n    go()\n```" in converted
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.config import Settings
 from bot.outbox.models import Delivery
 from bot.rituals.feedback.domain import AccountRecord, FeedbackDraft, Status
 from bot.rituals.releases.domain import ReleaseRefused, ReleaseState
@@ -28,7 +29,7 @@ from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text, body_json
 from tests.support.fake_github import FakeGitHub
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
-from tests.support.releases import composer_values, housekeeping, install_releases
+from tests.support.releases import composer_values, housekeeping, release_service
 
 AUTHOR, SUBMITTER, OWNER, MANAGER, OUTSIDER = "U1", "U2", "U3", "U9", "U4"
 ACK_GROUP = "S0CUSTOMER"
@@ -43,8 +44,14 @@ def fake_github() -> Iterator[FakeGitHub]:
 
 
 @pytest.fixture
-def releases(container: Container, fake_github: FakeGitHub, clock: FakeClock) -> ReleaseService:
-    service = install_releases(container, github_url=fake_github.base_url)
+def settings(settings: Settings, fake_github: FakeGitHub) -> Settings:
+    """GitHub is the local stand-in (GITHUB_API_URL)."""
+    return settings.model_copy(update={"github_api_url": fake_github.base_url})
+
+
+@pytest.fixture
+def releases(container: Container, clock: FakeClock) -> ReleaseService:
+    service = release_service(container)
     container.services.workspaces.set_setting(
         team_id=TEAM_ID,
         key=SETTING,

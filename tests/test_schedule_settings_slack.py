@@ -10,7 +10,7 @@ from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
-from tests.support.rituals import EchoRitual
+from tests.support.rituals import echo_of
 from tests.support.slack_requests import SlackRequests
 
 
@@ -167,13 +167,12 @@ def test_ops_run_posts_a_ritual_now_under_its_own_period(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, clock: FakeClock
 ) -> None:
     _admin(fake_slack)
-    ritual = EchoRitual()
-    container.registry.register(ritual)
+    echo_of(container)
     container.dispatcher.run_ritual(
-        team_id=TEAM_ID, ritual="feedback-digest", period="2026-W47", channel_ids=[], now=clock()
+        team_id=TEAM_ID, ritual="echo-digest", period="2026-W47", channel_ids=[], now=clock()
     )
 
-    slack.command("/ops", "run feedback-digest <#C7|product> <#C8|sales>")
+    slack.command("/ops", "run echo-digest <#C7|product> <#C8|sales>")
 
     answer = fake_slack.wait_for_response()[0][1]
     assert "running now" in answer["text"]
@@ -188,7 +187,7 @@ def test_ops_run_of_a_ritual_that_is_not_available_says_so(
 ) -> None:
     _admin(fake_slack)
 
-    slack.command("/ops", "run buddy-pairing")
+    slack.command("/ops", "run no-such-ritual")
 
     told = fake_slack.wait_for("chat.postEphemeral")[0]
-    assert "`buddy-pairing` is not available" in told.params["text"]
+    assert "`no-such-ritual`" in told.params["text"]

@@ -13,13 +13,14 @@ import pytest
 from sqlalchemy import text
 
 from bot.db import make_engine
+from bot.rituals.installed import INSTALLED
 from bot.scheduling.domain import ScheduleRule
 from bot.scheduling.leader import ADVISORY_LOCK_KEY
 from bot.scheduling.scheduler import RitualScheduler
 from bot.wiring import Container, build_container
 from tests.support.clock import FakeClock
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
-from tests.support.rituals import EchoRitual
+from tests.support.rituals import echo_of, echo_ritual
 
 
 def _scheduler(container: Container) -> RitualScheduler:
@@ -35,21 +36,22 @@ def test_two_schedulers_post_once_and_the_standby_takes_over_when_the_leader_die
     import threading
 
     clock.now = datetime(2026, 11, 16, 9, 1, tzinfo=ZoneInfo("America/New_York"))
-    ritual = EchoRitual(replies=3)
-    container.registry.register(ritual)
+    ritual = echo_of(container)
+    ritual.replies = 3
     container.services.workspaces.ensure_workspace(team_id=TEAM_ID, now=clock())
     channels = [f"C{i}" for i in range(5)]
     container.schedules.save(
         team_id=TEAM_ID,
-        ritual="feedback-digest",
+        ritual="echo-digest",
         channel_ids=channels,
         rule=ScheduleRule.weekly("mon", "09:00"),
         time_zone="America/New_York",
         now=clock(),
     )
     fake_slack.stall("chat.postMessage", 0.2, times=None)
-    other_host = build_container(container.settings, clock=clock)
-    other_host.registry.register(ritual)
+    other_host = build_container(
+        container.settings, clock=clock, rituals=(*INSTALLED, echo_ritual(ritual))
+    )
     leader, standby = _scheduler(container), _scheduler(other_host)
     stop_leader, stop_standby = threading.Event(), threading.Event()
     threading.Thread(target=leader.run, args=(stop_leader,), daemon=True).start()
@@ -116,7 +118,7 @@ def test_killing_the_leader_process_mid_fan_out_loses_and_doubles_nothing(
     channels = [f"C{i}" for i in range(5)]
     container.schedules.save(
         team_id=TEAM_ID,
-        ritual="feedback-digest",
+        ritual="echo-digest",
         channel_ids=channels,
         rule=ScheduleRule.weekly(planned.weekday(), planned.time()),
         time_zone="UTC",

@@ -9,16 +9,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.scheduling.domain import ScheduleInputError, ScheduleRule, next_fire
+from bot.scheduling.domain import ScheduleInputError, ScheduleRule
 from bot.scheduling.leader import SchedulerAlreadyRunning
+from bot.scheduling.triggers import cron_rule, cron_trigger, next_fire
 from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
-from tests.support.rituals import EchoRitual
+from tests.support.rituals import EchoRitual, echo_of
 
 
 def _weekly_firings(zone: str, start: datetime, count: int) -> list[datetime]:
-    trigger = ScheduleRule.weekly("mon", "09:00").trigger(ZoneInfo(zone))
+    trigger = cron_trigger(ScheduleRule.weekly("mon", "09:00"), ZoneInfo(zone))
     fired: list[datetime] = []
     after = start
     for _ in range(count):
@@ -62,22 +63,21 @@ def test_period_keys_name_the_week_the_month_and_the_day() -> None:
 
     assert ScheduleRule.weekly("mon", "09:00").period_for(fired) == "2026-W47"
     assert ScheduleRule.monthly(1, "09:00").period_for(fired) == "2026-11"
-    assert ScheduleRule.from_cron("0 9 * * *").period_for(fired) == "2026-11-16"
-    assert ScheduleRule.from_cron("*/15 9 * * *").period_for(fired) == "2026-11-16T0900"
+    assert cron_rule("0 9 * * *").period_for(fired) == "2026-11-16"
+    assert cron_rule("*/15 9 * * *").period_for(fired) == "2026-11-16T0900"
 
 
 def test_an_invalid_cron_expression_is_refused() -> None:
     with pytest.raises(ValueError, match="not a cron expression"):
-        ScheduleRule.from_cron("61 25 * * *")
+        cron_rule("61 25 * * *")
 
 
 def _engine_setup(container: Container, clock: FakeClock, zone: str) -> EchoRitual:
-    ritual = EchoRitual()
-    container.registry.register(ritual)
+    ritual = echo_of(container)
     container.services.workspaces.ensure_workspace(team_id=TEAM_ID, now=clock())
     container.schedules.save(
         team_id=TEAM_ID,
-        ritual="feedback-digest",
+        ritual="echo-digest",
         channel_ids=["C1", "C2"],
         rule=ScheduleRule.weekly("mon", "09:00"),
         time_zone=zone,
@@ -145,7 +145,7 @@ def test_the_scheduler_picks_up_a_changed_schedule_without_a_restart(
     before = scheduler.next_run_times()
     container.schedules.save(
         team_id=TEAM_ID,
-        ritual="feedback-digest",
+        ritual="echo-digest",
         channel_ids=["C1"],
         rule=ScheduleRule.weekly("fri", "16:30"),
         time_zone="America/New_York",
@@ -171,7 +171,7 @@ def test_bad_schedule_input_is_refused_and_nothing_is_saved(
     with pytest.raises(ScheduleInputError) as refused:
         container.schedules.save(
             team_id=TEAM_ID,
-            ritual="feedback-digest",
+            ritual="echo-digest",
             channel_ids=["COUT"],
             rule=ScheduleRule.weekly("mon", "09:00"),
             time_zone="Mars/Olympus_Mons",

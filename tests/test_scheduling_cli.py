@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.rituals.installed import INSTALLED
 from bot.scheduling.domain import ScheduleRule
 from bot.scheduling.leader import leader_lock_for
 from bot.wiring import Container
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.support.cli import run_cli
 from tests.support.clock import FakeClock
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
 
@@ -87,3 +89,45 @@ def test_a_second_scheduler_process_on_sqlite_refuses_to_start_with_a_clear_mess
 
     assert result.returncode == 2
     assert "another opsbot scheduler is already running" in result.stderr
+
+
+def _env(container: Container, fake_slack: FakeSlackApi) -> dict[str, str]:
+    return {
+        "DATABASE_URL": container.settings.database_url,
+        "SLACK_API_URL": fake_slack.api_url,
+        "OPSBOT_AUTO_MIGRATE": "false",
+    }
+
+
+def test_ritual_list_shows_every_installed_ritual_even_unscheduled(
+    container: Container,
+    fake_slack: FakeSlackApi,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    container.services.workspaces.ensure_workspace(team_id=TEAM_ID, now=clock())
+
+    result = run_cli(
+        monkeypatch, capsys, _env(container, fake_slack), "ritual", "list", "--team", TEAM_ID
+    )
+
+    assert result.returncode == 0, result.stderr
+    listed = {line.split("\t")[0] for line in result.stdout.splitlines()}
+    assert listed == {s.name for r in INSTALLED for s in r.scheduled}
+    assert "not scheduled — set it with /ops settings" in result.stdout
+
+
+def test_ritual_list_of_an_unknown_workspace_says_so(
+    container: Container,
+    fake_slack: FakeSlackApi,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = run_cli(
+        monkeypatch, capsys, _env(container, fake_slack), "ritual", "list", "--team", "TNOPE"
+    )
+
+    assert result.returncode == 2
+    assert "no workspace TNOPE yet" in result.stderr
+    assert result.stdout == ""

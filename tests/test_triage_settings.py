@@ -10,8 +10,8 @@ from typing import Any
 from bot.outbox.sender import OutboxSender
 from bot.rituals.triage.domain import SettingsForm, validate_settings
 from bot.rituals.triage.ids import TriageIds
+from bot.rituals.triage.webhook import sign
 from bot.scheduling.registry import after_delivery_hook
-from bot.web.ticket_hook import sign
 from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, body_json

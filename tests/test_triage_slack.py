@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 
 from bot.outbox.sender import OutboxSender
+from bot.rituals.triage import webhook as ticket_hook
 from bot.rituals.triage.domain import Outcome, TicketStatus
 from bot.rituals.triage.ids import TriageIds
+from bot.rituals.triage.webhook import sign
 from bot.scheduling.registry import after_delivery_hook
-from bot.web import ticket_hook
-from bot.web.ticket_hook import sign
 from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text, body_json

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -12,12 +15,28 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.rituals.catalogue import RITUALS
 from bot.slack.limits import HOME_BLOCKS, SECTION_TEXT, cap_blocks, clip
 
 
+class RitualCard(Protocol):
+    """How a ritual introduces itself (the `Ritual` contract satisfies this)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def emoji(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def help_lines(self) -> tuple[str, ...]: ...
+
+
 def build_home_view(
-    *, display_name: str, is_admin: bool, sections: list[list[Block]] | None = None
+    *,
+    display_name: str,
+    is_admin: bool,
+    rituals: Sequence[RitualCard],
+    sections: list[list[Block]] | None = None,
 ) -> View:
     greeting = f"Hi {display_name}!" if display_name else "Hi!"
     blocks: list[Block] = [
@@ -34,7 +53,7 @@ def build_home_view(
     for section in sections or []:
         blocks.extend(section)
         blocks.append(DividerBlock())
-    for ritual in RITUALS:
+    for ritual in rituals:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(

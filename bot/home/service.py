@@ -9,7 +9,7 @@ from typing import Protocol
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from bot.home.blocks import build_home_view
+from bot.home.blocks import RitualCard, build_home_view
 from bot.slack.directory import UserDirectory
 from bot.workspace.service import WorkspaceService
 
@@ -28,14 +28,13 @@ class HomeService:
         *,
         workspaces: WorkspaceService,
         directory: UserDirectory,
+        rituals: Sequence[RitualCard],
         sections: Sequence[HomeSection] = (),
     ) -> None:
+        self._rituals = list(rituals)
         self._workspaces = workspaces
         self._directory = directory
         self._sections = list(sections)
-
-    def add_section(self, section: HomeSection) -> None:
-        self._sections.append(section)
 
     def publish_home(self, *, client: WebClient, team_id: str, user_id: str, now: datetime) -> None:
         """Refreshes the person's record from Slack (time zone, admin) and publishes their Home."""
@@ -51,5 +50,10 @@ class HomeService:
                 )
             )
         ]
-        view = build_home_view(display_name=user.display_name, is_admin=is_admin, sections=sections)
+        view = build_home_view(
+            display_name=user.display_name,
+            is_admin=is_admin,
+            rituals=self._rituals,
+            sections=sections,
+        )
         client.views_publish(user_id=user_id, view=view.to_dict())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     CheckboxesElement,
     ContextBlock,
     ConversationMultiSelectElement,
@@ -19,27 +22,61 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.rituals.catalogue import RitualName
-from bot.scheduling.domain import WEEKDAY_NAMES, WEEKDAYS
+from bot.scheduling.domain import (
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    RunResult,
+    ScheduleSettings,
+    ScheduleView,
+)
 from bot.scheduling.ids import ScheduleIds as Ids
-from bot.scheduling.service import RunResult, ScheduleSettings, ScheduleView
-from bot.slack.limits import MODAL_BLOCKS, SECTION_TEXT, clip
+from bot.slack.limits import ACTIONS_ELEMENTS, BUTTON_TEXT, MODAL_BLOCKS, SECTION_TEXT, clip
+from bot.slack.mrkdwn import escape
 
 
-def build_settings_modal(settings: ScheduleSettings, *, now: datetime) -> View:
+def build_settings_modal(
+    settings: ScheduleSettings, *, sections: Sequence[tuple[str, str]] = ()
+) -> View:
+    """The schedules form, below one button per ritual settings section ((key, label) pairs)."""
     schedules, workspace_zone = settings.schedules, settings.workspace_zone
-    rituals = [Option(value=name.value, text=name.value) for name in RitualName]
+    rituals = [Option(value=name, text=name) for name in settings.ritual_names]
     weekdays = [
         Option(value=key, text=name) for key, name in zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)
     ]
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=clip(_current(schedules, now), SECTION_TEXT))),
+    blocks: list[Block] = []
+    if sections:
+        blocks.append(
+            ActionsBlock(
+                block_id=Ids.SECTIONS_BLOCK.value,
+                elements=[
+                    ButtonElement(
+                        text=clip(label, BUTTON_TEXT),
+                        action_id=f"{Ids.SECTION_BUTTON.value}:{key}",
+                        value=key,
+                    )
+                    for key, label in sections[:ACTIONS_ELEMENTS]
+                ],
+            )
+        )
+    blocks += [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=clip(_current(schedules, settings.next_runs), SECTION_TEXT)
+            )
+        ),
         InputBlock(
             block_id=Ids.RITUAL.value,
             label="Ritual",
             element=StaticSelectElement(
                 action_id=Ids.RITUAL.value, options=rituals, initial_option=rituals[0]
             ),
+        ),
+        InputBlock(
+            block_id=Ids.KEY.value,
+            label="Schedule name",
+            optional=True,
+            hint="Several schedules per ritual: give each a name (e.g. one per product area)",
+            element=PlainTextInputElement(action_id=Ids.KEY.value, max_length=40),
         ),
         InputBlock(
             block_id=Ids.CHANNELS.value,
@@ -103,20 +140,22 @@ def build_settings_modal(settings: ScheduleSettings, *, now: datetime) -> View:
     )
 
 
-def _current(schedules: list[ScheduleView], now: datetime) -> str:
+def _current(schedules: list[ScheduleView], next_runs: dict[int, datetime | None]) -> str:
     if not schedules:
         return "*No schedules yet.* Pick a ritual, its channels and when it runs."
-    lines = ["*Current schedules* (saving one replaces that ritual's):"]
+    lines = ["*Current schedules* (saving one with the same ritual and name replaces it):"]
     for schedule in schedules[:20]:
-        upcoming = schedule.next_run(now)
+        upcoming = next_runs.get(schedule.id)
         when = f"next {upcoming:%a %d %b %H:%M} {schedule.time_zone}" if upcoming else "paused"
         channels = " ".join(f"<#{c}>" for c in schedule.channel_ids[:10])
-        lines.append(f"• `{schedule.ritual}` {schedule.rule.describe()} in {channels}: {when}")
+        name = "" if schedule.key == "default" else f" ({escape(schedule.key)})"
+        lines.append(
+            f"• `{schedule.ritual}`{name} {schedule.rule.describe()} in {channels}: {when}"
+        )
     return "\n".join(lines)
 
 
-def build_saved_text(schedule: ScheduleView, now: datetime) -> str:
-    upcoming = schedule.next_run(now)
+def build_saved_text(schedule: ScheduleView, upcoming: datetime | None) -> str:
     when = f"next run {upcoming:%a %d %b %H:%M} ({schedule.time_zone})" if upcoming else "paused"
     return f":white_check_mark: `{schedule.ritual}` {schedule.rule.describe()}: {when}."
 

@@ -9,13 +9,11 @@ outbox key that makes a re-fired job harmless.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from apscheduler.triggers.cron import CronTrigger
 
 from bot.errors import UserFacingError
 
@@ -83,29 +81,6 @@ class ScheduleRule:
             raise ValueError(f"'{day}' is not a day of the month (1-31 or last)")
         return cls(ScheduleKind.MONTHLY, at=parse_time_of_day(at), day_of_month=day_number)
 
-    @classmethod
-    def from_cron(cls, expression: str) -> ScheduleRule:
-        expression = " ".join(expression.split())
-        try:
-            CronTrigger.from_crontab(expression, timezone=ZoneInfo("UTC"))
-        except (ValueError, KeyError) as error:
-            raise ValueError(f"'{expression}' is not a cron expression: {error}") from error
-        return cls(ScheduleKind.CRON, cron=expression)
-
-    def trigger(self, zone: ZoneInfo) -> CronTrigger:
-        if self.kind is ScheduleKind.CRON:
-            return CronTrigger.from_crontab(self.cron or "", timezone=zone)
-        at = self.at or time(9, 0)
-        if self.kind is ScheduleKind.WEEKLY:
-            return CronTrigger(
-                day_of_week=WEEKDAYS[self.weekday or 0],
-                hour=at.hour,
-                minute=at.minute,
-                timezone=zone,
-            )
-        day: str | int = "last" if self.day_of_month == -1 else (self.day_of_month or 1)
-        return CronTrigger(day=day, hour=at.hour, minute=at.minute, timezone=zone)
-
     def period_for(self, fired_local: datetime) -> str:
         """The outbox period of a firing at this local time."""
         if self.kind is ScheduleKind.WEEKLY:
@@ -149,21 +124,43 @@ class ScheduleRule:
         )
 
 
-def next_fire(trigger: CronTrigger, after: datetime) -> datetime | None:
-    fired: datetime | None = trigger.get_next_fire_time(None, after)
-    return fired
-
-
-def latest_fire(trigger: CronTrigger, *, now: datetime, within: timedelta) -> datetime | None:
-    """The last planned firing in [now - within, now], or None (the misfire window)."""
-    found: datetime | None = None
-    candidate = next_fire(trigger, now - within)
-    while candidate is not None and candidate <= now:
-        found = candidate
-        candidate = next_fire(trigger, candidate + timedelta(seconds=1))
-    return found
-
-
 def run_now_period(now: datetime) -> str:
     """A run-now's own period key, so it never blocks (or is blocked by) the scheduled run."""
     return f"now-{now:%Y%m%dT%H%M%S}"
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    id: int
+    team_id: str
+    ritual: str
+    key: str
+    channel_ids: list[str]
+    rule: ScheduleRule
+    time_zone: str
+    enabled: bool
+    options: dict[str, Any]
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """What the settings modal shows; `next_runs` by schedule id, in each schedule's zone."""
+
+    schedules: list[ScheduleView]
+    workspace_zone: str
+    ritual_names: tuple[str, ...] = ()
+    next_runs: dict[int, datetime | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    team_id: str
+    ritual: str
+    period: str
+    enqueued: dict[str, int] = field(default_factory=dict)  # channel -> new rows
+    skipped: list[str] = field(default_factory=list)  # channels already done for the period
+
+    @property
+    def posts(self) -> int:
+        return sum(self.enqueued.values())

@@ -15,3 +15,6 @@ class ScheduleIds(StrEnum):
     PAUSED = "paused"
     PAUSED_VALUE = "paused"
     COMMAND = "/ops"
+    KEY = "schedule_key"
+    SECTIONS_BLOCK = "ops-settings-sections"
+    SECTION_BUTTON = "ops-settings-section"  # + ":<section key>", one button per section

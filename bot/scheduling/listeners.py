@@ -1,26 +1,33 @@
-"""`/ops settings` (the schedule modal) and `/ops run <ritual>`: thin listeners.
+"""`/ops settings` (the schedule modal with a button per ritual settings section) and
+`/ops run <ritual>`: thin listeners.
 
 Registered before the generic `/ops` help listener, matching only these subcommands.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.rituals.ops.domain import parse_ops_command
+from bot.ops.domain import parse_ops_command
 from bot.scheduling.blocks import build_run_text, build_saved_text, build_settings_modal
 from bot.scheduling.domain import ScheduleInputError
 from bot.scheduling.forms import parse_run_args, parse_schedule_form
 from bot.scheduling.ids import ScheduleIds as Ids
 from bot.scheduling.service import RitualDispatcher, ScheduleService
+from bot.scheduling.triggers import next_run
 from bot.workspace.admins import AdminGuard
 
+if TYPE_CHECKING:
+    from bot.rituals.contract import SettingsSection
+
 SETTINGS_WORDS = frozenset({"settings", "schedules", "schedule"})
+SECTION_ACTION = re.compile(rf"^{re.escape(Ids.SECTION_BUTTON.value)}:")
 
 
 def _is(words: frozenset[str]) -> Callable[[dict[str, Any]], bool]:
@@ -34,29 +41,50 @@ def register(
     app: App,
     *,
     schedules: ScheduleService,
-    engine: RitualDispatcher,
+    dispatcher: RitualDispatcher,
     admins: AdminGuard,
     clock: Callable[[], datetime],
+    sections: Sequence[SettingsSection] = (),
 ) -> None:
+    by_key = {section.key: section for section in sections}
+    labels = [(section.key, section.label) for section in sections]
+
     @app.command(Ids.COMMAND.value, matchers=[_is(SETTINGS_WORDS)])
     def on_settings(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         ack()
         admins.require_admin(team_id=command["team_id"], user_id=command["user_id"])
         view = build_settings_modal(
-            schedules.settings_view(team_id=command["team_id"]), now=clock()
+            schedules.settings_view(team_id=command["team_id"], now=clock()), sections=labels
         )
         client.views_open(trigger_id=command["trigger_id"], view=view.to_dict())
 
+    @app.action(SECTION_ACTION)
+    def on_section(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        ack()
+        team_id, user_id = context.team_id or "", body["user"]["id"]
+        section = by_key.get(str(body["actions"][0].get("value", "")))
+        if section is None:
+            return
+        admins.require_admin(team_id=team_id, user_id=user_id)
+        section.open(client=client, trigger_id=body["trigger_id"], team_id=team_id, user_id=user_id)
+
     @app.view(Ids.MODAL.value)
-    def on_save(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        team_id = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
+    def on_save(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+    ) -> None:
+        team_id = context.team_id or ""
         user_id = body["user"]["id"]
         try:
-            form = parse_schedule_form(view["state"]["values"])
+            form = parse_schedule_form(view["state"]["values"], schedules.ritual_names)
             admins.require_admin(team_id=team_id, user_id=user_id)
             saved = schedules.save(
                 team_id=team_id,
                 ritual=form.ritual,
+                key=form.key,
                 channel_ids=form.channel_ids,
                 rule=form.rule,
                 time_zone=form.time_zone,
@@ -68,16 +96,20 @@ def register(
             ack(response_action="errors", errors=_by_block(error.errors))
             return
         ack()
-        client.chat_postMessage(channel=user_id, text=build_saved_text(saved, clock()))
+        client.chat_postMessage(
+            channel=user_id, text=build_saved_text(saved, next_run(saved, clock()))
+        )
 
     @app.command(Ids.COMMAND.value, matchers=[_is(frozenset({"run"}))])
     def on_run(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()
-        request = parse_run_args(parse_ops_command(command.get("text", "")).args)
+        request = parse_run_args(
+            parse_ops_command(command.get("text", "")).args, schedules.ritual_names
+        )
         admins.require_admin(
             team_id=command["team_id"], user_id=command["user_id"], what="run rituals"
         )
-        result = engine.run_now(
+        result = dispatcher.run_now(
             team_id=command["team_id"],
             ritual=request.ritual,
             channel_ids=request.channel_ids,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -38,11 +38,14 @@ class UnknownRitualError(UserFacingError, LookupError):
 
 
 class RitualRegistry:
-    def __init__(self) -> None:
-        self._runners: dict[str, RitualRunner] = {}
+    """The runners of the installed rituals, by ritual name; built once, never changed."""
 
-    def register(self, runner: RitualRunner) -> None:
-        self._runners[str(runner.name)] = runner
+    def __init__(self, runners: Sequence[RitualRunner] = ()) -> None:
+        self._runners: dict[str, RitualRunner] = {}
+        for runner in runners:
+            if str(runner.name) in self._runners:
+                raise ValueError(f"two runners are named {runner.name}")
+            self._runners[str(runner.name)] = runner
 
     def get(self, name: str) -> RitualRunner:
         try:

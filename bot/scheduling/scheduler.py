@@ -22,8 +22,10 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.outbox.sender import OutboxSender
+from bot.scheduling.domain import ScheduleView
 from bot.scheduling.leader import LeaderLock, SchedulerAlreadyRunning
-from bot.scheduling.service import RitualDispatcher, ScheduleService, ScheduleView
+from bot.scheduling.service import RitualDispatcher, ScheduleService
+from bot.scheduling.triggers import cron_trigger
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +181,7 @@ class RitualScheduler:
                 continue
             scheduler.add_job(
                 self._fire,
-                trigger=schedule.rule.trigger(ZoneInfo(schedule.time_zone)),
+                trigger=cron_trigger(schedule.rule, ZoneInfo(schedule.time_zone)),
                 id=ident,
                 name=f"{schedule.ritual} for {schedule.team_id}",
                 args=(schedule.team_id, schedule.id),

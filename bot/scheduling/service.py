@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -23,15 +22,17 @@ from bot.outbox.domain import OutgoingTarget
 from bot.outbox.service import Outbox
 from bot.scheduling.domain import (
     DEFAULT_GRACE,
+    RunResult,
     ScheduleInputError,
     ScheduleRule,
-    latest_fire,
-    next_fire,
+    ScheduleSettings,
+    ScheduleView,
     parse_time_zone,
     run_now_period,
 )
 from bot.scheduling.models import RitualSchedule
 from bot.scheduling.registry import RitualRegistry
+from bot.scheduling.triggers import cron_trigger, latest_fire, next_run
 from bot.workspace import queries as workspace_queries
 from bot.workspace.models import Workspace
 
@@ -43,50 +44,13 @@ class ChannelChecker(Protocol):
         """Why the bot cannot post in this channel, or None when it can."""
 
 
-@dataclass(frozen=True)
-class ScheduleView:
-    id: int
-    team_id: str
-    ritual: str
-    key: str
-    channel_ids: list[str]
-    rule: ScheduleRule
-    time_zone: str
-    enabled: bool
-    options: dict[str, Any]
-    updated_at: datetime
-
-    def next_run(self, now: datetime) -> datetime | None:
-        """The next firing, in the schedule's local time (None when paused)."""
-        if not self.enabled:
-            return None
-        fired = next_fire(self.rule.trigger(ZoneInfo(self.time_zone)), now)
-        return fired.astimezone(ZoneInfo(self.time_zone)) if fired else None
-
-
-@dataclass(frozen=True)
-class ScheduleSettings:
-    schedules: list[ScheduleView]
-    workspace_zone: str
-
-
-@dataclass(frozen=True)
-class RunResult:
-    team_id: str
-    ritual: str
-    period: str
-    enqueued: dict[str, int] = field(default_factory=dict)  # channel -> new rows
-    skipped: list[str] = field(default_factory=list)  # channels already done for the period
-
-    @property
-    def posts(self) -> int:
-        return sum(self.enqueued.values())
-
-
 class ScheduleService:
-    def __init__(self, *, sessions: Sessions, channels: ChannelChecker) -> None:
+    def __init__(
+        self, *, sessions: Sessions, channels: ChannelChecker, ritual_names: Sequence[str]
+    ) -> None:
         self._sessions = sessions
         self._channels = channels
+        self.ritual_names: tuple[str, ...] = tuple(ritual_names)
 
     def save(
         self,
@@ -156,12 +120,16 @@ class ScheduleService:
         with self._sessions.begin() as session:
             return _schedules(session, team_id, ritual)
 
-    def settings_view(self, *, team_id: str) -> ScheduleSettings:
-        """What the settings modal shows: the workspace's schedules and default time zone."""
+    def settings_view(self, *, team_id: str, now: datetime) -> ScheduleSettings:
+        """What the settings modal shows: the workspace's schedules, their next runs and the
+        default time zone."""
         with self._sessions.begin() as session:
+            schedules = _schedules(session, team_id, None)
             return ScheduleSettings(
-                schedules=_schedules(session, team_id, None),
+                schedules=schedules,
                 workspace_zone=_workspace_zone(session, team_id),
+                ritual_names=self.ritual_names,
+                next_runs={s.id: next_run(s, now) for s in schedules},
             )
 
     def get(self, *, team_id: str, schedule_id: int) -> ScheduleView | None:
@@ -320,7 +288,7 @@ class RitualDispatcher:
         if schedule is None or not schedule.enabled:
             return None
         zone = ZoneInfo(schedule.time_zone)
-        planned = latest_fire(schedule.rule.trigger(zone), now=now, within=self.grace)
+        planned = latest_fire(cron_trigger(schedule.rule, zone), now=now, within=self.grace)
         if planned is None:
             logger.warning(
                 "skipped a missed run: team=%s ritual=%s schedule=%s (older than %s)",

@@ -1,44 +1,33 @@
-"""Builds the one Bolt `App`: client, executor, middleware, the error handler and every ritual."""
+"""Builds the one Bolt `App`: client, executor, middleware, the error handler and every ritual.
+
+The platform's own listeners (App Home, `/ops` help, settings and run) are registered here;
+each installed ritual registers its own through the callable its `RitualParts` carries. This
+module names no ritual.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
 from bot.config import Settings
 from bot.home import listeners as home_listeners
-from bot.home.service import HomeService
+from bot.home.blocks import RitualCard
 from bot.metrics import Metrics
-from bot.rituals.feedback import listeners as feedback_listeners
-from bot.rituals.feedback.service import FeedbackService
-from bot.rituals.ops import listeners as ops_listeners
-from bot.rituals.triage import listeners as triage_listeners
-from bot.rituals.triage.service import TriageService
+from bot.ops import listeners as ops_listeners
 from bot.scheduling import listeners as scheduling_listeners
-from bot.scheduling.service import RitualDispatcher, ScheduleService
+from bot.scheduling.service import ScheduleService
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
 from bot.slack.executor import ContextCopyingExecutor
 from bot.slack.middleware import make_request_middleware
-from bot.workspace.admins import AdminGuard
 from bot.workspace.service import WorkspaceService
 
-
-@dataclass(frozen=True)
-class AppServices:
-    """Every service the listeners call; each ritual adds its own field here."""
-
-    workspaces: WorkspaceService
-    admins: AdminGuard
-    home: HomeService
-    rituals: RitualDispatcher
-    schedules: ScheduleService
-    feedback: FeedbackService
-    triage: TriageService
+if TYPE_CHECKING:
+    from bot.rituals.contract import SettingsSection, SlackDeps
 
 
 def build_bolt_app(
@@ -46,8 +35,13 @@ def build_bolt_app(
     settings: Settings,
     client: MeteredWebClient,
     metrics: Metrics,
-    services: AppServices,
-    clock: Callable[[], datetime],
+    workspaces: WorkspaceService,
+    schedules: ScheduleService,
+    slack: SlackDeps,
+    catalogue: Sequence[RitualCard],
+    commands: Sequence[str],
+    registrations: Sequence[Callable[[App, SlackDeps], None]],
+    settings_sections: Sequence[SettingsSection],
 ) -> App:
     executor = ContextCopyingExecutor(
         max_workers=settings.listener_threads, thread_name_prefix="opsbot-listener"
@@ -64,26 +58,21 @@ def build_bolt_app(
     )
     app.middleware(
         make_request_middleware(
-            client=client, workspaces=services.workspaces, metrics=metrics, clock=clock
+            client=client, workspaces=workspaces, metrics=metrics, clock=slack.clock
         )
     )
     app.error(make_error_handler(metrics))
     # Before the generic /ops help listener: it matches only `/ops settings` and `/ops run`.
     scheduling_listeners.register(
         app,
-        schedules=services.schedules,
-        engine=services.rituals,
-        admins=services.admins,
-        clock=clock,
+        schedules=schedules,
+        dispatcher=slack.dispatcher,
+        admins=slack.admins,
+        clock=slack.clock,
+        sections=settings_sections,
     )
-    ops_listeners.register(app)
-    home_listeners.register(app, services.home, clock)
-    feedback_listeners.register(
-        app,
-        feedback=services.feedback,
-        admins=services.admins,
-        home=services.home,
-        clock=clock,
-    )
-    triage_listeners.register(app, services.triage, services.admins, clock, services.rituals)
+    ops_listeners.register(app, ops_listeners.OpsHelp(rituals=catalogue, commands=commands))
+    home_listeners.register(app, slack.home, slack.clock)
+    for register in registrations:
+        register(app, slack)
     return app

@@ -2,44 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from bot.rituals.catalogue import SLASH_COMMANDS
+from bot.ops.ids import OpsIds
+from bot.rituals.contract import Ritual, SlashCommand
 
 EVENTS_PATH = "/slack/events"
+PLACEHOLDER_URL = "https://opsbot.example.com"
 
-# Least privilege: each scope is here for one named feature.
-BOT_SCOPES = (
-    "commands",  # the five slash commands and the message shortcuts
-    "chat:write",  # digests, triage threads, reminders, confirmations
+# Least privilege: each scope is here for one named feature; rituals add their own.
+PLATFORM_SCOPES = (
+    "commands",  # the slash commands and the shortcuts
+    "chat:write",  # digests, threads, reminders, confirmations
     "users:read",  # each person's time zone and admin flag
     "channels:read",  # checks the bot is in a channel and whether it is shared (Slack Connect)
     "groups:read",  # the same for private channels it was invited to
-    "channels:history",  # reads the one message a capture emoji was added to
-    "groups:history",  # the same in private channels
-    "reactions:read",  # the capture emoji (reaction_added)
     "im:write",  # private confirmations and reminders as DMs
-    "files:write",  # private CSV exports
 )
 
-BOT_EVENTS = (
+PLATFORM_EVENTS = (
     "app_home_opened",
-    "reaction_added",
     "app_uninstalled",
     "tokens_revoked",
 )
 
-MESSAGE_SHORTCUTS = (
-    ("Capture as feedback", "feedback-capture-message", "Save this message as customer feedback"),
-    ("Send to triage", "triage-send-message", "Send this message to the weekly support triage"),
+OPS_COMMAND = SlashCommand(
+    OpsIds.COMMAND.value, "opsbot help, settings and running rituals now", "help | settings | run"
 )
 
 
-def build_manifest(*, url: str | None, socket: bool) -> dict[str, Any]:
-    """A complete manifest; `url` is the public base URL (ignored in Socket Mode)."""
-    request_url = (url or "https://opsbot.example.com").rstrip("/") + EVENTS_PATH
+def _unique(values: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def build_manifest(*, url: str | None, socket: bool, rituals: Sequence[Ritual]) -> dict[str, Any]:
+    """A complete manifest derived from the installed rituals; `url` is the public base URL
+    (ignored in Socket Mode)."""
+    request_url = (url or PLACEHOLDER_URL).rstrip("/") + EVENTS_PATH
+    scopes = _unique([*PLATFORM_SCOPES, *(scope for r in rituals for scope in r.scopes)])
+    bot_events = _unique([*PLATFORM_EVENTS, *(event for r in rituals for event in r.events)])
     commands: list[dict[str, Any]] = []
-    for command in SLASH_COMMANDS:
+    for command in [*(c for r in rituals for c in r.commands), OPS_COMMAND]:
         entry: dict[str, Any] = {
             "command": command.command,
             "description": command.description,
@@ -50,7 +54,7 @@ def build_manifest(*, url: str | None, socket: bool) -> dict[str, Any]:
             entry["url"] = request_url
         commands.append(entry)
     interactivity: dict[str, Any] = {"is_enabled": True}
-    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    events: dict[str, Any] = {"bot_events": bot_events}
     if not socket:
         interactivity["request_url"] = request_url
         interactivity["message_menu_options_url"] = request_url
@@ -77,12 +81,18 @@ def build_manifest(*, url: str | None, socket: bool) -> dict[str, Any]:
             },
             "bot_user": {"display_name": "opsbot", "always_online": True},
             "shortcuts": [
-                {"name": name, "type": "message", "callback_id": callback, "description": text}
-                for name, callback, text in MESSAGE_SHORTCUTS
+                {
+                    "name": shortcut.name,
+                    "type": shortcut.kind,
+                    "callback_id": shortcut.callback_id,
+                    "description": shortcut.description,
+                }
+                for ritual in rituals
+                for shortcut in ritual.shortcuts
             ],
             "slash_commands": commands,
         },
-        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "oauth_config": {"scopes": {"bot": scopes}},
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,

@@ -108,6 +108,12 @@ class WorkspaceService:
             person = queries.get_person(session, team_id, user_id)
             return bool(person and person.is_admin)
 
+    def known_time_zone(self, *, team_id: str) -> str | None:
+        """The workspace's time zone, or None when opsbot has never seen the workspace."""
+        with self._sessions() as session:
+            workspace = queries.get_workspace(session, team_id)
+            return workspace.time_zone if workspace else None
+
     def time_zone(self, *, team_id: str) -> str:
         with self._sessions() as session:
             workspace = queries.get_workspace(session, team_id)

@@ -1,63 +1,25 @@
-"""Helpers for release tests: the composer's submitted values, and (until the ritual seam
-builds every ritual from `bot.rituals.INSTALLED`) plugging the releases ritual into a test
-container exactly as the seam does: build(deps), runners, Home section, listeners."""
+"""Helpers for release tests: the composer's submitted values, the ritual's service and its
+frequent job as the container built them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-import httpx
-
-from bot.rituals.contract import Provided, RitualDeps, RitualParts, SlackDeps
 from bot.rituals.releases.ids import WHEN_LATER, WHEN_NOW, ReleaseIds
-from bot.rituals.releases.ritual import RELEASES
 from bot.rituals.releases.service import ReleaseService
 from bot.wiring import Container
 
 
-def install_releases(container: Container, *, github_url: str) -> ReleaseService:
-    """The releases ritual built and registered on the container's app (what the seam does)."""
-    parts = _parts(container, github_url)
-    for runner in parts.runners:
-        container.registry.register(runner)
-    if parts.home is not None:
-        container.services.home.add_section(parts.home)
-    parts.register(
-        container.bolt,
-        SlackDeps(
-            dispatcher=container.dispatcher,
-            admins=container.services.admins,
-            home=container.services.home,
-            clock=container.clock,
-        ),
-    )
-    container.__dict__["release_parts"] = parts
-    return next(p for p in parts.provides if isinstance(p, ReleaseService))
+def release_service(container: Container) -> ReleaseService:
+    return container.service(ReleaseService)
 
 
-def housekeeping(container: Container) -> Any:
-    parts: RitualParts = container.__dict__["release_parts"]
+def housekeeping(container: Container) -> Callable[[datetime], None]:
+    """The releases ritual's frequent job (the scheduler's leader runs it every few minutes)."""
+    parts = next(b.parts for b in container.rituals if b.ritual.key == "releases")
     return parts.housekeeping[0]
-
-
-def _parts(container: Container, github_url: str) -> RitualParts:
-    provided = Provided()
-    provided.add(container.services.feedback)
-    settings = container.settings.model_copy(update={"github_api_url": github_url})
-    deps = RitualDeps(
-        settings=settings,
-        sessions=container.sessions,
-        metrics=container.metrics,
-        client=container.client,
-        clock=container.clock,
-        workspaces=container.services.workspaces,
-        admins=container.services.admins,
-        directory=container.services.home._directory,
-        outbox=container.outbox,
-        http=httpx.Client(),
-        provided=provided,
-    )
-    return RELEASES.build(deps)
 
 
 def composer_values(

@@ -9,8 +9,9 @@ import sys
 import threading
 
 from bot.config import load_settings
+from bot.rituals.installed import INSTALLED
 from bot.wiring import build_container
-from tests.support.rituals import EchoRitual
+from tests.support.rituals import EchoRitual, echo_ritual
 
 
 def main() -> None:
@@ -21,8 +22,7 @@ def main() -> None:
         database_url=sys.argv[1],
         slack_api_url=sys.argv[2],
     )
-    container = build_container(settings)
-    container.registry.register(EchoRitual(replies=3))
+    container = build_container(settings, rituals=(*INSTALLED, echo_ritual(EchoRitual(replies=3))))
     scheduler = container.build_scheduler()
     scheduler._standby_poll = 0.5  # a test standby checks the lock more often than 5 s
     scheduler.run(threading.Event())

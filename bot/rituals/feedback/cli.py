@@ -7,24 +7,28 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot.config import Settings
 from bot.db import upgrade_database, utcnow
+from bot.rituals.cli_args import parse_day
+from bot.rituals.contract import CliGroups
 from bot.rituals.feedback.domain import AccountsFileInvalid, parse_accounts_csv
+from bot.rituals.feedback.service import FeedbackService
 
 
-def add_commands(*, export_commands: Any, import_commands: Any) -> None:
-    feedback = export_commands.add_parser("feedback", help="feedback items (CSV or JSON)")
+def add_commands(groups: CliGroups) -> None:
+    feedback = groups.export.add_parser("feedback", help="feedback items (CSV or JSON)")
     feedback.add_argument("--format", choices=["csv", "json"], default="csv")
-    feedback.add_argument("--since", type=_day, help="only items captured on or after YYYY-MM-DD")
+    feedback.add_argument(
+        "--since", type=parse_day, help="only items captured on or after YYYY-MM-DD"
+    )
     feedback.add_argument("--team", help="Slack team id (T...); optional with one workspace")
     feedback.add_argument("--output", "-o", help="write to this file instead of stdout")
     feedback.set_defaults(handler=export_feedback)
 
-    accounts = import_commands.add_parser(
+    accounts = groups.import_.add_parser(
         "accounts",
         help="customer accounts from a CSV file with a header: name,external_id,segment,arr,owner",
     )
@@ -33,17 +37,10 @@ def add_commands(*, export_commands: Any, import_commands: Any) -> None:
     accounts.set_defaults(handler=import_accounts)
 
 
-def _day(value: str) -> datetime:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-01") from None
-
-
 def _team(container: Any, wanted: str | None) -> str | None:
     if wanted:
         return wanted
-    teams = container.services.feedback.known_teams()
+    teams = container.service(FeedbackService).known_teams()
     if len(teams) == 1:
         return str(teams[0])
     known = ", ".join(teams) or "none yet"
@@ -61,7 +58,7 @@ def export_feedback(settings: Settings, args: argparse.Namespace) -> int:
         team_id = _team(container, args.team)
         if team_id is None:
             return 2
-        chunks = container.services.feedback.export(
+        chunks = container.service(FeedbackService).export(
             team_id=team_id, fmt=args.format, since=args.since
         )
         if args.output:
@@ -89,7 +86,7 @@ def import_accounts(settings: Settings, args: argparse.Namespace) -> int:
         team_id = _team(container, args.team)
         if team_id is None:
             return 2
-        created, updated = container.services.feedback.import_accounts(
+        created, updated = container.service(FeedbackService).import_accounts(
             team_id=team_id, records=records, now=utcnow()
         )
     finally:

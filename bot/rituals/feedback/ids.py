@@ -7,6 +7,12 @@ from enum import StrEnum
 from bot.rituals.feedback.domain import FeedbackField
 
 
+class FeedbackRituals(StrEnum):
+    """The feedback ritual's scheduled names (DESIGN.md contracts)."""
+
+    DIGEST = "feedback-digest"
+
+
 class FeedbackIds(StrEnum):
     COMMAND = "/feedback"
     MESSAGE_SHORTCUT = "feedback-capture-message"  # the manifest's message shortcut callback

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.outbox.domain import OutgoingPost
-from bot.rituals.catalogue import RitualName
 from bot.rituals.feedback.blocks import build_digest_message, digest_fallback_text
 from bot.rituals.feedback.domain import match_area
+from bot.rituals.feedback.ids import FeedbackRituals
 from bot.rituals.feedback.service import FeedbackService
 
 DIGEST_PART = "digest"
@@ -18,7 +18,7 @@ DIGEST_PART = "digest"
 class FeedbackDigestRunner:
     """Options: {"area": "Reporting"} limits the digest to one product area."""
 
-    name = RitualName.FEEDBACK_DIGEST
+    name = FeedbackRituals.DIGEST.value
 
     def __init__(self, feedback: FeedbackService) -> None:
         self._feedback = feedback

@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import UserFacingError
-from bot.slack.mrkdwn import is_web_url
+from bot.slack.mrkdwn import safe_url
 
 TITLE_MAX = 120
 VERSION_MAX = 40
@@ -187,7 +187,7 @@ def validate_draft(
             errors[ReleaseField(section.value)] = (
                 f"Keep {SECTION_TITLES[section]} under {SECTION_MAX} characters."
             )
-    if cleaned.docs_url and not is_web_url(cleaned.docs_url):
+    if cleaned.docs_url and safe_url(cleaned.docs_url) is None:
         errors[ReleaseField.DOCS] = "The docs link must be a web address (https://…)."
     if not cleaned.channel_ids:
         errors[ReleaseField.CHANNELS] = "Pick at least one channel to announce in."

@@ -69,6 +69,8 @@ class ReleaseIds(StrEnum):
     TEMPLATE_FLAGS_CHECKS = "release-template-flags-checks"
 
 
+RELEASE_ROLLUP = "release-rollup"  # the scheduled ritual's name (DESIGN.md contracts)
+
 WHEN_NOW = "now"
 WHEN_LATER = "later"
 FLAG_APPROVAL = "needs_approval"

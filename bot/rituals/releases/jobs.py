@@ -18,7 +18,6 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.outbox.domain import OutgoingPost, OutgoingTarget
-from bot.rituals.catalogue import RitualName
 from bot.rituals.releases.blocks import build_rollup_message, build_status, rollup_text, status_text
 from bot.rituals.releases.domain import (
     ReleaseState,
@@ -26,6 +25,7 @@ from bot.rituals.releases.domain import (
     previous_month,
     release_id_of,
 )
+from bot.rituals.releases.ids import RELEASE_ROLLUP
 from bot.rituals.releases.posts import release_targets
 from bot.rituals.releases.service import PUBLISH_RITUAL, LoopCloser, ReleaseService
 from bot.rituals.releases.slack_io import ReleaseSlack
@@ -72,7 +72,7 @@ class ReleasePublisher:
 class ReleaseRollupRunner:
     """Options: {"month": "2026-10"}; by default the month before the run."""
 
-    name = RitualName.RELEASE_ROLLUP
+    name = RELEASE_ROLLUP
 
     def __init__(self, service: ReleaseService) -> None:
         self._service = service

@@ -14,7 +14,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from bot.slack.mrkdwn import escape, link
+from bot.slack.mrkdwn import escape, safe_url
 
 BULLET = "•"
 RULE = "───────────"
@@ -172,12 +172,10 @@ class _Writer:
 
 
 def _link_markup(href: str, escaped_label: str) -> str:
-    """A label already in mrkdwn, linked when the URL is http(s). The label's own formatting
-    marks are kept out of the link (Slack does not format inside `<url|label>`)."""
-    plain = escaped_label.replace("*", "").replace("_", "").replace("`", "")
-    if not plain.strip():
-        plain = escape(href)
-    markup = link(href, "x")  # validates the URL; its label is replaced below
-    if not markup.startswith("<"):
+    """A label already in mrkdwn, linked when the URL is safe (http(s), see `safe_url`). The
+    label's own formatting marks are left out (Slack does not format inside `<url|label>`)."""
+    plain = escaped_label.replace("*", "").replace("_", "").replace("`", "").replace("|", "¦")
+    url = safe_url(href)
+    if url is None:
         return escaped_label or escape(href)
-    return markup[: -len("|x>")] + "|" + plain.replace("|", "¦") + ">"
+    return f"<{url}|{plain.strip() or escape(url)}>"

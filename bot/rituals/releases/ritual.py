@@ -9,7 +9,6 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.integrations.github_releases import GitHubReleases
-from bot.rituals.catalogue import RitualName
 from bot.rituals.contract import (
     Ritual,
     RitualDeps,
@@ -23,7 +22,7 @@ from bot.rituals.feedback.service import FeedbackService
 from bot.rituals.feedback.slack_io import SlackFeedbackGateway
 from bot.rituals.releases import blocks, cli, listeners, models
 from bot.rituals.releases.home import ReleasesHomeSection
-from bot.rituals.releases.ids import ReleaseIds
+from bot.rituals.releases.ids import RELEASE_ROLLUP, ReleaseIds
 from bot.rituals.releases.jobs import (
     AfterPublish,
     ReleaseHousekeeping,
@@ -127,7 +126,7 @@ RELEASES = Ritual(
     ),
     scheduled=(
         ScheduledRitual(
-            RitualName.RELEASE_ROLLUP.value,
+            RELEASE_ROLLUP,
             "Monthly roll-up of releases: by tier, feedback closed, acknowledgement rate",
         ),
     ),

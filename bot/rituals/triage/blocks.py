@@ -37,6 +37,7 @@ from bot.rituals.triage.domain import (
     TITLE_MAX,
     AgeBucket,
     Outcome,
+    SavedSettings,
     SessionSummary,
     Severity,
     Source,
@@ -44,12 +45,12 @@ from bot.rituals.triage.domain import (
     TicketDraft,
     TicketStatus,
     TicketView,
+    TriageSettings,
     age_bucket,
     format_duration,
     is_overdue,
 )
 from bot.rituals.triage.ids import TriageIds
-from bot.rituals.triage.service import SavedSettings, TriageSettings
 from bot.slack.limits import (
     HEADER_TEXT,
     MESSAGE_BLOCKS,

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from bot.integrations.tracker_types import TrackerConfig
+
 
 class Severity(StrEnum):
     LOW = "low"
@@ -438,3 +440,18 @@ def validate_settings(form: SettingsForm, *, has_token: bool) -> dict[str, str]:
     if not form.tracker_token.strip() and not has_token:
         errors["tracker_token"] = "Paste an API token for the tracker."  # noqa: S105
     return errors
+
+
+@dataclass(frozen=True)
+class SavedSettings:
+    settings: TriageSettings
+    new_webhook_secret: str | None  # shown once to the admin who generated it
+
+
+@dataclass(frozen=True)
+class TriageSettings:
+    channel_id: str | None
+    sla_days: int
+    tracker: TrackerConfig | None
+    webhook_secret: str | None
+    close_after_hours: int | None = None

@@ -5,6 +5,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class TriageRituals(StrEnum):
+    """The triage ritual's scheduled names (DESIGN.md contracts)."""
+
+    THREAD = "triage-thread"
+
+
 class TriageIds(StrEnum):
     COMMAND = "/triage"
     MESSAGE_SHORTCUT = "triage-send-message"

@@ -193,10 +193,11 @@ def tickets_reported_by(
     ).all()
 
 
-def all_tickets(session: Session, team_id: str) -> Sequence[Ticket]:
-    return session.scalars(
-        select(Ticket).where(Ticket.team_id == team_id).order_by(Ticket.id)
-    ).all()
+def all_tickets(session: Session, team_id: str, since: datetime | None = None) -> Sequence[Ticket]:
+    query = select(Ticket).where(Ticket.team_id == team_id)
+    if since is not None:
+        query = query.where(Ticket.created_at >= since)
+    return session.scalars(query.order_by(Ticket.id)).all()
 
 
 def team_ids_with_tickets(session: Session) -> Sequence[str]:

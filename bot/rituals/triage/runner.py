@@ -12,7 +12,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.outbox.domain import OutgoingPost
-from bot.rituals.catalogue import RitualName
 from bot.rituals.triage.blocks import (
     build_parent_blocks,
     build_superseded_blocks,
@@ -20,6 +19,7 @@ from bot.rituals.triage.blocks import (
     ticket_block_dicts,
     ticket_text,
 )
+from bot.rituals.triage.ids import TriageRituals
 from bot.rituals.triage.service import ThreadPlan, TriageService
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def compose_posts(plan: ThreadPlan) -> list[OutgoingPost]:
 
 
 class TriageThreadRunner:
-    name = RitualName.TRIAGE_THREAD
+    name = TriageRituals.THREAD.value
 
     def __init__(self, *, service: TriageService, client: WebClient) -> None:
         self._service = service

@@ -30,12 +30,12 @@ from bot.integrations.tracker import (
     TrackerError,
 )
 from bot.metrics import Metrics
-from bot.rituals.catalogue import RitualName
 from bot.rituals.triage import queries
 from bot.rituals.triage.domain import (
     CreatedIssue,
     HelpdeskTicket,
     Outcome,
+    SavedSettings,
     SessionState,
     SessionSummary,
     SettingsForm,
@@ -45,6 +45,7 @@ from bot.rituals.triage.domain import (
     TicketDraft,
     TicketStatus,
     TicketView,
+    TriageSettings,
     closing_is_due,
     count_thread,
     is_overdue,
@@ -53,6 +54,7 @@ from bot.rituals.triage.domain import (
     validate_settings,
 )
 from bot.rituals.triage.export import ticket_record
+from bot.rituals.triage.ids import TriageRituals
 from bot.rituals.triage.models import SessionTicket, Ticket, TicketEvent, TriageSession
 from bot.workspace.service import WorkspaceService
 
@@ -63,7 +65,7 @@ SETTING_KEY = "triage"
 # older than this was left by a crash, and the ticket can be decided again.
 FILING_ABANDONED = timedelta(minutes=2)
 SESSION_TICKETS = cast(Table, SessionTicket.__table__)  # Core insert: thousands of rows at once
-TRIAGE_RITUAL = RitualName.TRIAGE_THREAD.value
+TRIAGE_RITUAL = TriageRituals.THREAD.value
 
 
 class FeedbackCapture(Protocol):
@@ -117,21 +119,6 @@ class SettingsInvalid(UserFacingError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors.values()))
         self.errors = errors
-
-
-@dataclass(frozen=True)
-class SavedSettings:
-    settings: TriageSettings
-    new_webhook_secret: str | None  # shown once to the admin who generated it
-
-
-@dataclass(frozen=True)
-class TriageSettings:
-    channel_id: str | None
-    sla_days: int
-    tracker: TrackerConfig | None
-    webhook_secret: str | None
-    close_after_hours: int | None = None
 
 
 class WebhookResult(StrEnum):
@@ -670,14 +657,17 @@ class TriageService:
         with self._sessions() as session:
             return [_view(t) for t in queries.all_tickets(session, team_id)]
 
-    def export_records(self, *, team_id: str | None = None) -> list[dict[str, Any]]:
-        """Every ticket of one workspace, or of each workspace in turn, as export records."""
+    def export_records(
+        self, *, team_id: str | None = None, since: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """Every ticket of one workspace, or of each workspace in turn, as export records
+        (only those created on or after `since` when given)."""
         with self._sessions() as session:
             teams = [team_id] if team_id else list(queries.team_ids_with_tickets(session))
             return [
                 ticket_record(team, _view(ticket))
                 for team in teams
-                for ticket in queries.all_tickets(session, team)
+                for ticket in queries.all_tickets(session, team, since)
             ]
 
 

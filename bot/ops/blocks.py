@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     Block,
     ContextBlock,
@@ -11,25 +13,34 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.rituals.catalogue import OPS_SUBCOMMANDS, RITUALS
-from bot.slack.limits import SECTION_TEXT, clip
+from bot.home.blocks import RitualCard
+from bot.slack.limits import MESSAGE_BLOCKS, SECTION_TEXT, cap_blocks, clip
+from bot.slack.mrkdwn import escape
+
+OPS_SUBCOMMANDS: tuple[tuple[str, str], ...] = (
+    ("help", "this message"),
+    ("settings", "schedules and each ritual's settings (admins)"),
+    ("run <ritual>", "run a ritual now (admins)"),
+)
 
 
-def build_help_blocks(*, unknown: str | None = None) -> list[Block]:
+def build_help_blocks(*, rituals: Sequence[RitualCard], unknown: str | None = None) -> list[Block]:
     blocks: list[Block] = []
     if unknown:
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
                     text=clip(
-                        f":thinking_face: I don't know `/ops {unknown}`. Here is what I do.", 300
+                        f":thinking_face: I don't know `/ops {escape(unknown).replace('`', '')}`. "
+                        "Here is what I do.",
+                        300,
                     )
                 )
             )
         )
     blocks.append(HeaderBlock(text="opsbot runs your product-ops rituals"))
-    for ritual in RITUALS:
-        lines = "\n".join(f"• {command}" for command in ritual.commands)
+    for ritual in rituals:
+        lines = "\n".join(f"• {line}" for line in ritual.help_lines)
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
@@ -51,8 +62,8 @@ def build_help_blocks(*, unknown: str | None = None) -> list[Block]:
             ]
         )
     )
-    return blocks
+    return cap_blocks(blocks, MESSAGE_BLOCKS)
 
 
-def help_fallback_text() -> str:
-    return "opsbot help: /feedback, /triage, /buddy, /release, /ops"
+def help_fallback_text(commands: Sequence[str]) -> str:
+    return "opsbot help: " + ", ".join(commands)
