@@ -23,8 +23,9 @@ from bot.rituals.releases.domain import ReleaseRefused, ReleaseState
 from bot.rituals.releases.forms import ComposerMetadata
 from bot.rituals.releases.ids import ReleaseIds
 from bot.rituals.releases.models import Release, ReleaseAck, ReleasePost
-from bot.rituals.releases.service import SETTING, ReleaseService
+from bot.rituals.releases.service import EXPORT_COLUMNS, SETTING, ReleaseService
 from bot.wiring import Container
+from tests.support.cli import run_cli
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text, body_json
 from tests.support.fake_github import FakeGitHub
@@ -652,3 +653,24 @@ def test_export_lists_releases_as_csv_and_json(
     assert '"Faster, exports"' in rows
     assert records[0]["state"] == "published"
     assert records[0]["channels"] == ["C1"]
+
+
+def test_opsbot_export_releases_needs_only_the_database(
+    container: Container,
+    clock: FakeClock,
+    releases: ReleaseService,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _published(releases, clock, container, title="Faster exports")
+    env = {"DATABASE_URL": container.settings.database_url}
+
+    as_json = run_cli(monkeypatch, capsys, env, "export", "releases", "--format", "json")
+    as_csv = run_cli(
+        monkeypatch, capsys, env, "export", "releases", "--team", TEAM_ID, "--since", "2030-01-01"
+    )
+
+    assert as_json.returncode == 0, as_json.stderr
+    assert [r["title"] for r in json.loads(as_json.stdout)] == ["Faster exports"]
+    assert as_csv.returncode == 0
+    assert as_csv.stdout.strip().splitlines() == [",".join(EXPORT_COLUMNS)]

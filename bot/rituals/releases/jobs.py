@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -94,12 +96,41 @@ class ReleaseRollupRunner:
 class AfterPublish:
     """What follows a release going out, run once per release and safe to repeat: the
     customer-facing group asked to acknowledge (tier templates that ask for it), linked
-    feedback shipped and its people told, the author's status line posted."""
+    feedback shipped and its people told, the author's status line posted.
+
+    Listeners hand it over with `run_soon` (one background thread of its own, never a thread
+    that acknowledges Slack requests); the frequent job finishes whatever did not complete.
+    Its Slack client waits out 429s (DMs to one person are limited like any channel)."""
 
     def __init__(self, *, service: ReleaseService, slack: ReleaseSlack, closer: LoopCloser) -> None:
         self._service = service
         self._slack = slack
         self._closer = closer
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-release")
+
+        self._pending_status: set[tuple[str, int]] = set()
+        self._lock = threading.Lock()
+
+    def run_soon(self, view: ReleaseView, *, now: datetime) -> Future[None]:
+        future = self._worker.submit(self.run, view, now=now)
+        future.add_done_callback(_log_failure)
+        return future
+
+    def post_status_soon(self, view: ReleaseView) -> None:
+        """Refreshes the author's status line in the background; clicks arriving while one
+        refresh waits are folded into it (500 acknowledgements are not 500 chat.update calls)."""
+        key = (view.team_id, view.release_id)
+        with self._lock:
+            if key in self._pending_status:
+                return
+            self._pending_status.add(key)
+
+        def refresh() -> None:
+            with self._lock:
+                self._pending_status.discard(key)
+            self.post_status(self._service.get(team_id=view.team_id, release_id=view.release_id))
+
+        self._worker.submit(refresh).add_done_callback(_log_failure)
 
     def run(self, view: ReleaseView, *, now: datetime) -> None:
         template = self._service.template_for(view)
@@ -132,6 +163,12 @@ class AfterPublish:
         self._service.remember_status_message(
             team_id=view.team_id, release_id=view.release_id, channel_id=channel, ts=ts
         )
+
+
+def _log_failure(future: Future[None]) -> None:
+    error = future.exception()
+    if error is not None:
+        logger.error("release follow-up failed (the frequent job retries)", exc_info=error)
 
 
 class ReleaseHousekeeping:

@@ -155,7 +155,7 @@ def register(
             service.remember_status_message(
                 team_id=view.team_id, release_id=view.release_id, channel_id=channel, ts=ts
             )
-        after.post_status(view)
+        after.post_status_soon(view)
 
     # ---- /release --------------------------------------------------------------------------
     @app.command(ReleaseIds.COMMAND.value)
@@ -343,7 +343,7 @@ def register(
             if outcome.state is ReleaseState.AWAITING_APPROVAL:
                 ask_managers(outcome.release, outcome.managers)
             elif outcome.state is ReleaseState.PUBLISHED:
-                after.run(outcome.release, now=clock())
+                after.run_soon(outcome.release, now=clock())
 
     @app.action(ReleaseIds.EDIT.value)
     def on_edit(
@@ -410,9 +410,9 @@ def register(
                 ),
             )
             if outcome.state is ReleaseState.PUBLISHED:
-                after.run(outcome.release, now=clock())
+                after.run_soon(outcome.release, now=clock())
             else:
-                after.post_status(outcome.release)
+                after.post_status_soon(outcome.release)
 
     @app.action(ReleaseIds.REQUEST_CHANGES.value)
     def on_request_changes(
@@ -462,7 +462,7 @@ def register(
                 text=f"Changes requested on release #{release.release_id}",
                 blocks=blocks.build_changes_requested(release),
             )
-            after.post_status(release)
+            after.post_status_soon(release)
 
     def replace_clicked(client: WebClient, body: dict[str, Any], new_blocks: list[Block]) -> None:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
@@ -500,7 +500,7 @@ def register(
                 ),
             )
             if asked:
-                after.post_status(release)
+                after.post_status_soon(release)
 
     @app.action(ReleaseIds.CORRECT.value)
     def on_correct(

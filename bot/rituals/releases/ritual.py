@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.integrations.github_releases import GitHubReleases
 from bot.rituals.contract import (
@@ -34,6 +35,7 @@ from bot.rituals.releases.options import ReleaseOptions
 from bot.rituals.releases.posts import release_targets, reminder_post
 from bot.rituals.releases.service import ReleaseService
 from bot.rituals.releases.slack_io import ReleaseSlack
+from bot.slack.client import MeteredWebClient
 from bot.slack.private_reply import SharedChannelCache
 
 KEY = "releases"
@@ -54,9 +56,17 @@ def build(deps: RitualDeps) -> RitualParts:
         reminder=reminder_post,
     )
     slack = ReleaseSlack(deps.client)
+    # The follow-up runs on its own thread, so its client may wait out 429s (many DMs at once)
+    patient = MeteredWebClient(
+        base_url=deps.client.base_url,
+        token=deps.client.token,
+        timeout=deps.client.timeout,
+        metrics=deps.metrics,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=10)],
+    )
     # feedback's own close-the-loop (one mechanism): DMs submitters and account owners
-    closer = SlackFeedbackGateway(deps.client, SharedChannelCache())
-    after = AfterPublish(service=service, slack=slack, closer=closer)
+    closer = SlackFeedbackGateway(patient, SharedChannelCache())
+    after = AfterPublish(service=service, slack=ReleaseSlack(patient), closer=closer)
     github = GitHubReleases(
         deps.http,
         api_url=deps.settings.github_api_url,
