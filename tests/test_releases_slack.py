@@ -24,6 +24,7 @@ from bot.rituals.releases.forms import ComposerMetadata
 from bot.rituals.releases.ids import ReleaseIds
 from bot.rituals.releases.models import Release, ReleaseAck, ReleasePost
 from bot.rituals.releases.service import EXPORT_COLUMNS, SETTING, ReleaseService
+from bot.scheduling.ids import ScheduleIds
 from bot.wiring import Container
 from tests.support.cli import run_cli
 from tests.support.clock import FakeClock
@@ -674,3 +675,18 @@ def test_opsbot_export_releases_needs_only_the_database(
     assert [r["title"] for r in json.loads(as_json.stdout)] == ["Faster exports"]
     assert as_csv.returncode == 0
     assert as_csv.stdout.strip().splitlines() == [",".join(EXPORT_COLUMNS)]
+
+
+def test_ops_settings_opens_the_release_settings_over_its_modal_for_admins(
+    slack: SlackDriver, fake_slack: FakeSlackApi, releases: ReleaseService
+) -> None:
+    fake_slack.add_user("U8", is_admin=True)
+
+    slack.send(
+        slack.requests.block_action(
+            f"{ScheduleIds.SECTION_BUTTON.value}:releases", "releases", user_id="U8"
+        )
+    )
+
+    pushed = fake_slack.wait_for("views.push")[0].params["view"]
+    assert pushed["callback_id"] == ReleaseIds.SETTINGS_MODAL.value

@@ -87,10 +87,10 @@ def build(deps: RitualDeps) -> RitualParts:
             clock=slack_deps.clock,
         )
 
-    def open_settings(
+    def open_settings(  # pushed over the /ops settings modal
         client: WebClient, trigger_id: str, team_id: str, user_id: str, **_: Any
     ) -> None:
-        client.views_open(
+        client.views_push(
             trigger_id=trigger_id,
             view=blocks.build_settings_modal(
                 templates=service.templates(team_id=team_id),
