@@ -690,3 +690,114 @@ def test_ops_settings_opens_the_release_settings_over_its_modal_for_admins(
 
     pushed = fake_slack.wait_for("views.push")[0].params["view"]
     assert pushed["callback_id"] == ReleaseIds.SETTINGS_MODAL.value
+
+
+def _preview(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, **values: Any
+) -> int:
+    response = _compose(slack, **values)
+    assert response.get_data() == b""
+    _dm_with(fake_slack, AUTHOR, ReleaseIds.PUBLISH.value, count=len(_releases(container)))
+    return _releases(container)[-1].id
+
+
+def test_publish_on_a_tier_without_approval_posts_at_once_and_tells_the_author(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, releases: ReleaseService
+) -> None:
+    release_id = _preview(slack, fake_slack, container, tier="2", channels=("C1",))
+
+    slack.send(
+        slack.requests.block_action(
+            ReleaseIds.PUBLISH.value, str(release_id), user_id=AUTHOR, channel_id="D1"
+        )
+    )
+    _wait(lambda: _releases(container)[0].state == ReleaseState.PUBLISHED.value)
+    container.sender.drain(timeout=5)
+
+    assert len(_posts_in(fake_slack, "C1")) == 1
+    _wait(
+        lambda: any(
+            "is published in" in json.dumps(c.params) for c in fake_slack.calls_to("chat.update")
+        )
+    )
+    # publishing again (a double click) is refused and posts nothing new
+    slack.send(
+        slack.requests.block_action(
+            ReleaseIds.PUBLISH.value, str(release_id), user_id=AUTHOR, channel_id="D1"
+        )
+    )
+    _dm_with(fake_slack, AUTHOR, "already published")
+    container.sender.drain(timeout=2)
+    assert len(_posts_in(fake_slack, "C1")) == 1
+
+
+def test_edit_reopens_the_composer_and_cancel_stops_the_release(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, releases: ReleaseService
+) -> None:
+    release_id = _preview(slack, fake_slack, container)
+
+    slack.send(slack.requests.block_action(ReleaseIds.EDIT.value, str(release_id), user_id=AUTHOR))
+    composer = fake_slack.wait_for("views.open")[0].params["view"]
+    title = next(b for b in composer["blocks"] if b.get("block_id") == ReleaseIds.TITLE_BLOCK.value)
+    assert title["element"]["initial_value"] == "Faster exports"
+    slack.send(
+        slack.requests.view_submission(
+            ReleaseIds.COMPOSER.value,
+            composer_values(title="Much faster exports"),
+            private_metadata=composer["private_metadata"],
+        )
+    )
+    _dm_with(fake_slack, AUTHOR, ReleaseIds.PUBLISH.value, count=2)
+    assert [r.title for r in _releases(container)] == ["Much faster exports"]
+
+    slack.send(
+        slack.requests.block_action(ReleaseIds.EDIT.value, str(release_id), user_id=OUTSIDER)
+    )
+    _dm_with(fake_slack, OUTSIDER, "who wrote this release")
+    slack.send(
+        slack.requests.block_action(ReleaseIds.CANCEL.value, str(release_id), user_id=AUTHOR)
+    )
+    _wait(lambda: _releases(container)[0].state == ReleaseState.CANCELLED.value)
+    slack.send(
+        slack.requests.block_action(ReleaseIds.PUBLISH.value, str(release_id), user_id=AUTHOR)
+    )
+    _dm_with(fake_slack, AUTHOR, "already cancelled")
+    container.sender.drain(timeout=2)
+    assert _posts_in(fake_slack, "C1") == []
+
+
+def test_request_changes_sends_the_comment_back_and_nothing_is_posted(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, releases: ReleaseService
+) -> None:
+    release_id = _preview(slack, fake_slack, container, tier="1", who_for="Admins")
+    slack.send(
+        slack.requests.block_action(ReleaseIds.PUBLISH.value, str(release_id), user_id=AUTHOR)
+    )
+    _dm_with(fake_slack, MANAGER, ReleaseIds.REQUEST_CHANGES.value)
+
+    slack.send(
+        slack.requests.block_action(
+            ReleaseIds.REQUEST_CHANGES.value, str(release_id), user_id=MANAGER
+        )
+    )
+    modal = fake_slack.wait_for("views.open")[0].params["view"]
+    answer = slack.send(
+        slack.requests.view_submission(
+            ReleaseIds.CHANGES_MODAL.value,
+            {
+                ReleaseIds.COMMENT_BLOCK.value: {
+                    ReleaseIds.COMMENT_INPUT.value: {"value": "Say which plans get it <!here>"}
+                }
+            },
+            user_id=MANAGER,
+            private_metadata=modal["private_metadata"],
+        )
+    )
+
+    assert answer.get_data() == b""
+    note = _dm_with(fake_slack, AUTHOR, "asked for changes")[0]
+    assert "Say which plans get it &lt;!here&gt;" in json.dumps(note.params["blocks"])
+    assert ReleaseIds.EDIT.value in json.dumps(note.params["blocks"])
+    assert _releases(container)[0].state == ReleaseState.CHANGES_REQUESTED.value
+    container.sender.drain(timeout=2)
+    assert _posts_in(fake_slack, "C1") == []
