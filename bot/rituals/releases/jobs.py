@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -110,6 +111,15 @@ class AfterPublish:
 
         self._pending_status: set[tuple[str, int]] = set()
         self._lock = threading.Lock()
+
+    @property
+    def slack(self) -> ReleaseSlack:
+        """Private messages that may have to wait out a 429 (previews, approval requests)."""
+        return self._slack
+
+    def soon(self, work: Callable[[], None]) -> None:
+        """Runs `work` on the follow-up thread, after what was handed over before it."""
+        self._worker.submit(work).add_done_callback(_log_failure)
 
     def run_soon(self, view: ReleaseView, *, now: datetime) -> Future[None]:
         future = self._worker.submit(self.run, view, now=now)

@@ -115,33 +115,43 @@ def register(
     def preview_messages(view: ReleaseView, template: TierTemplate) -> list[list[Block]]:
         return blocks.build_release_messages(view, template, acknowledge=template.acknowledge)
 
-    def send_preview(client: WebClient, view: ReleaseView) -> None:
+    def send_preview(view: ReleaseView) -> None:
+        """The author's private preview, in order, on the follow-up thread (several DMs in a
+        row may meet Slack's one-message-per-second limit; that thread waits it out)."""
         template = service.template_for(view)
         messages = preview_messages(view, template)
-        slack.dm(view.author_id, text="Preview", blocks=blocks.build_preview_intro(view, template))
-        for number, message in enumerate(messages):
-            slack.dm(
-                view.author_id, text=blocks.release_text(view, template, number), blocks=message
+
+        def send() -> None:
+            dm = after.slack.dm
+            dm(view.author_id, text="Preview", blocks=blocks.build_preview_intro(view, template))
+            for number, message in enumerate(messages):
+                dm(view.author_id, text=blocks.release_text(view, template, number), blocks=message)
+            dm(
+                view.author_id,
+                text=f"Publish release #{view.release_id}?",
+                blocks=blocks.build_preview_actions(view, template),
             )
-        slack.dm(
-            view.author_id,
-            text=f"Publish release #{view.release_id}?",
-            blocks=blocks.build_preview_actions(view, template),
-        )
+
+        after.soon(send)
 
     def ask_managers(view: ReleaseView, managers: list[str]) -> None:
         template = service.template_for(view)
-        for manager in managers:
-            slack.dm(
-                manager, text="Approval needed", blocks=blocks.build_approval_intro(view, template)
-            )
-            for number, message in enumerate(preview_messages(view, template)):
-                slack.dm(manager, text=blocks.release_text(view, template, number), blocks=message)
-            slack.dm(
-                manager,
-                text=f"Approve release #{view.release_id}?",
-                blocks=blocks.build_approval_actions(view),
-            )
+        messages = preview_messages(view, template)
+
+        def send() -> None:
+            dm = after.slack.dm
+            for manager in managers:
+                intro = blocks.build_approval_intro(view, template)
+                dm(manager, text="Approval needed", blocks=intro)
+                for number, message in enumerate(messages):
+                    dm(manager, text=blocks.release_text(view, template, number), blocks=message)
+                dm(
+                    manager,
+                    text=f"Approve release #{view.release_id}?",
+                    blocks=blocks.build_approval_actions(view),
+                )
+
+        after.soon(send)
 
     def show_status(client: WebClient, body: dict[str, Any], view: ReleaseView) -> None:
         """Turns the clicked message (preview buttons) into the author's status line."""
@@ -322,7 +332,7 @@ def register(
                     blocks=blocks.build_corrected(correction.release, updated),
                 )
                 return
-            send_preview(client, saved)
+            send_preview(saved)
 
     # ---- preview buttons -------------------------------------------------------------------
     @app.action(ReleaseIds.PUBLISH.value)

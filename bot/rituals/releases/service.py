@@ -633,13 +633,15 @@ class ReleaseService:
             teams = queries.teams_with_pending_acks(session)
         sent = 0
         for team_id in teams:
+            # people opsbot has not met yet are taken to work in the workspace's zone
+            workspace_zone = self._workspaces.time_zone(team_id=team_id)
             with self._sessions.begin() as session:
                 due = queries.acks_to_remind(session, team_id, published_before=published_before)
                 views: dict[int, ReleaseView] = {}
                 for release_id, user_id, zone in due:
                     if not in_working_hours(
                         now,
-                        zone,
+                        zone or workspace_zone,
                         start=self._options.work_start_hour,
                         end=self._options.work_end_hour,
                     ):
