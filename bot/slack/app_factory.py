@@ -22,6 +22,7 @@ from bot.scheduling import listeners as scheduling_listeners
 from bot.scheduling.service import ScheduleService
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
+from bot.slack.event_dedupe import EventDeduper
 from bot.slack.executor import ContextCopyingExecutor
 from bot.slack.middleware import make_request_middleware
 from bot.workspace.service import WorkspaceService
@@ -36,6 +37,7 @@ def build_bolt_app(
     client: MeteredWebClient,
     metrics: Metrics,
     workspaces: WorkspaceService,
+    events: EventDeduper,
     schedules: ScheduleService,
     slack: SlackDeps,
     catalogue: Sequence[RitualCard],
@@ -58,7 +60,7 @@ def build_bolt_app(
     )
     app.middleware(
         make_request_middleware(
-            client=client, workspaces=workspaces, metrics=metrics, clock=slack.clock
+            client=client, workspaces=workspaces, events=events, metrics=metrics, clock=slack.clock
         )
     )
     app.error(make_error_handler(metrics))
