@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db import Sessions
+from bot.db import Sessions, read_only
 from bot.outbox.domain import OutgoingPost, OutgoingTarget
 from bot.outbox.service import Outbox
 from bot.rituals.feedback.domain import Status as FeedbackStatus
@@ -140,6 +140,8 @@ class ReleaseService:
         reminder: ReminderFor,
     ) -> None:
         self._sessions = sessions
+        # reads take no write lock on SQLite (the composer's search answers before the ack)
+        self._reads = read_only(sessions)
         self._workspaces = workspaces
         self._outbox = outbox
         self._feedback = feedback
@@ -169,7 +171,7 @@ class ReleaseService:
         managers = self.managers(team_id=team_id)
         if managers:
             return managers
-        with self._sessions() as session:
+        with self._reads() as session:
             return queries.admin_ids(session, team_id)
 
     def is_admin(self, *, team_id: str, user_id: str) -> bool:
@@ -291,7 +293,7 @@ class ReleaseService:
             return _view(session, row)
 
     def get(self, *, team_id: str, release_id: int) -> ReleaseView:
-        with self._sessions() as session:
+        with self._reads() as session:
             return _view(session, self._row(session, team_id, release_id))
 
     def get_for_edit(self, *, team_id: str, release_id: int, user_id: str) -> ReleaseView:
@@ -325,13 +327,13 @@ class ReleaseService:
         self, *, team_id: str, typed: str, limit: int = 50
     ) -> list[tuple[int, str, str | None]]:
         """Open feedback matching what was typed, by text or account (the composer's select)."""
-        with self._sessions() as session:
+        with self._reads() as session:
             return queries.search_feedback(session, team_id, typed, limit)
 
     def feedback_labels(
         self, *, team_id: str, item_ids: Sequence[int]
     ) -> list[tuple[int, str, str | None]]:
-        with self._sessions() as session:
+        with self._reads() as session:
             return queries.feedback_labels(session, team_id, item_ids)
 
     # ---- preview → submit → approve → publish -------------------------------------------------
@@ -400,7 +402,7 @@ class ReleaseService:
     def publish_due(self, *, now: datetime) -> list[ReleaseView]:
         """Scheduled releases whose time has come, in every workspace: each published in its
         own unit of work (the frequently-run publishing job). Returns those published here."""
-        with self._sessions() as session:
+        with self._reads() as session:
             due = queries.due_releases(session, now)
         published: list[ReleaseView] = []
         for team_id, release_id in due:
@@ -465,7 +467,7 @@ class ReleaseService:
         """Marks each linked feedback item shipped and has feedback tell its submitters and
         account owners (feedback's own close-the-loop). One loop row per item, so a repeat does
         nothing; an item shipped before is recorded without telling anyone twice."""
-        with self._sessions() as session:
+        with self._reads() as session:
             row = self._row(session, team_id, release_id)
             if row.state != ReleaseState.PUBLISHED.value:
                 return 0
@@ -509,7 +511,7 @@ class ReleaseService:
         return told
 
     def releases_to_follow_up(self) -> list[tuple[str, int]]:
-        with self._sessions() as session:
+        with self._reads() as session:
             return queries.published_not_followed_up(session)
 
     def mark_followed_up(self, *, team_id: str, release_id: int, now: datetime) -> None:
@@ -608,11 +610,11 @@ class ReleaseService:
             return _view(session, row), AckSummary(done, total), asked
 
     def ack_summary(self, *, team_id: str, release_id: int) -> AckSummary:
-        with self._sessions() as session:
+        with self._reads() as session:
             return AckSummary(*queries.ack_counts(session, team_id, release_id))
 
     def status_message(self, *, team_id: str, release_id: int) -> tuple[str, str] | None:
-        with self._sessions() as session:
+        with self._reads() as session:
             row = self._row(session, team_id, release_id)
             if row.status_channel and row.status_ts:
                 return row.status_channel, row.status_ts
@@ -629,7 +631,7 @@ class ReleaseService:
         """Once, after the configured delay and inside each person's working hours: a DM to
         everyone who has not acknowledged, through the outbox (`release:<id>:remind:<user>`)."""
         published_before = now - timedelta(hours=self._options.ack_reminder_hours)
-        with self._sessions() as session:
+        with self._reads() as session:
             teams = queries.teams_with_pending_acks(session)
         sent = 0
         for team_id in teams:
@@ -669,7 +671,7 @@ class ReleaseService:
         """A month of releases (those announced in `channel_id`, or all): by tier, feedback
         closed, accounts told, acknowledgement rate."""
         start, end = month_window(month)
-        with self._sessions() as session:
+        with self._reads() as session:
             rows = [
                 r
                 for r in queries.published_between(session, team_id, start, end)
@@ -697,7 +699,7 @@ class ReleaseService:
 
     def home(self, *, team_id: str, user_id: str, limit: int = 5) -> HomeReleases:
         is_manager = self.is_release_manager(team_id=team_id, user_id=user_id)
-        with self._sessions() as session:
+        with self._reads() as session:
             return HomeReleases(
                 recent=[
                     _view(session, r) for r in queries.recent_published(session, team_id, limit)
@@ -807,7 +809,7 @@ def _export_record(row: Release) -> dict[str, Any]:
 
 
 def release_teams(sessions: Sessions) -> list[str]:
-    with sessions() as session:
+    with read_only(sessions)() as session:
         return queries.team_ids(session)
 
 
@@ -815,7 +817,7 @@ def export_releases(
     sessions: Sessions, *, team_id: str, fmt: str, since: datetime | None
 ) -> Iterator[str]:
     """Every release of the workspace as CSV or a JSON array (streamed)."""
-    with sessions() as session:
+    with read_only(sessions)() as session:
         records = [_export_record(r) for r in queries.export_rows(session, team_id, since)]
     if fmt == "json":
         yield "[\n"
