@@ -591,17 +591,15 @@ def test_release_settings_are_for_admins_and_change_who_approves(
     refused = fake_slack.wait_for_response()[0][1]
     assert "Only workspace admins" in refused["text"]
 
-    slack.command("/release", "settings", user_id="U8")
+    slack.command("/release", "settings 2", user_id="U8")
     modal = fake_slack.wait_for("views.open")[0].params["view"]
     assert modal["callback_id"] == ReleaseIds.SETTINGS_MODAL.value
+    assert modal["private_metadata"] == "2"
     values = {
         ReleaseIds.MANAGERS_BLOCK.value: {
             ReleaseIds.MANAGERS_SELECT.value: {"selected_users": [OUTSIDER]}
         },
         ReleaseIds.ACK_GROUP_BLOCK.value: {ReleaseIds.ACK_GROUP_INPUT.value: {"value": "S1"}},
-        ReleaseIds.SETTINGS_TIER_BLOCK.value: {
-            ReleaseIds.SETTINGS_TIER_SELECT.value: {"selected_option": {"value": "2"}}
-        },
         ReleaseIds.TEMPLATE_NAME_BLOCK.value: {
             ReleaseIds.TEMPLATE_NAME_INPUT.value: {"value": "Notable"}
         },
@@ -623,12 +621,16 @@ def test_release_settings_are_for_admins_and_change_who_approves(
         },
     }
     outsider = slack.send(
-        slack.requests.view_submission(ReleaseIds.SETTINGS_MODAL.value, values, user_id=OUTSIDER)
+        slack.requests.view_submission(
+            ReleaseIds.SETTINGS_MODAL.value, values, user_id=OUTSIDER, private_metadata="2"
+        )
     )
     assert body_json(outsider)["response_action"] == "errors"
 
     saved = slack.send(
-        slack.requests.view_submission(ReleaseIds.SETTINGS_MODAL.value, values, user_id="U8")
+        slack.requests.view_submission(
+            ReleaseIds.SETTINGS_MODAL.value, values, user_id="U8", private_metadata="2"
+        )
     )
 
     assert saved.get_data() == b""

@@ -627,10 +627,10 @@ def build_settings_modal(
         if (o.value == FLAG_APPROVAL and template.needs_approval)
         or (o.value == FLAG_ACKNOWLEDGE and template.acknowledge)
     ]
-    tier_options = [_option(f"Tier {t}", str(t)) for t in templates]
     return View(
         type="modal",
         callback_id=ReleaseIds.SETTINGS_MODAL.value,
+        private_metadata=str(tier),
         title="Release settings",
         submit="Save",
         close="Cancel",
@@ -656,13 +656,11 @@ def build_settings_modal(
                 ),
             ),
             DividerBlock(),
-            InputBlock(
+            SectionBlock(
                 block_id=ReleaseIds.SETTINGS_TIER_BLOCK.value,
-                label="Template of tier",
-                element=StaticSelectElement(
-                    action_id=ReleaseIds.SETTINGS_TIER_SELECT.value,
-                    options=tier_options,
-                    initial_option=next(o for o in tier_options if o.value == str(tier)),
+                text=_md(
+                    f"*Template of tier {tier}* · the others: "
+                    + ", ".join(f"`/release settings {t}`" for t in templates if t != tier)
                 ),
             ),
             InputBlock(

@@ -94,13 +94,9 @@ class SettingsForm:
     template: TierTemplate
 
 
-def read_settings(values: dict[str, Any]) -> SettingsForm:
-    tier = (
-        _value(values, ReleaseIds.SETTINGS_TIER_BLOCK, ReleaseIds.SETTINGS_TIER_SELECT).get(
-            "selected_option"
-        )
-        or {}
-    ).get("value") or "1"
+def read_settings(values: dict[str, Any], private_metadata: str) -> SettingsForm:
+    """The settings modal; its tier travels in `private_metadata` (one tier per modal)."""
+    tier = private_metadata if private_metadata in {"1", "2", "3"} else "1"
     sections = _value(
         values, ReleaseIds.TEMPLATE_SECTIONS_BLOCK, ReleaseIds.TEMPLATE_SECTIONS_SELECT
     )

@@ -56,7 +56,6 @@ class ReleaseIds(StrEnum):
     ACK_GROUP_BLOCK = "release-ack-group"
     ACK_GROUP_INPUT = "release-ack-group-input"
     SETTINGS_TIER_BLOCK = "release-settings-tier"
-    SETTINGS_TIER_SELECT = "release-settings-tier-select"
     TEMPLATE_NAME_BLOCK = "release-template-name"
     TEMPLATE_NAME_INPUT = "release-template-name-input"
     TEMPLATE_EMOJI_BLOCK = "release-template-emoji"

@@ -539,7 +539,7 @@ def register(
     def on_settings(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
-        form = read_settings(view["state"]["values"])
+        form = read_settings(view["state"]["values"], view.get("private_metadata") or "")
         try:
             service.save_settings(
                 team_id=context.team_id or "",
