@@ -803,3 +803,37 @@ def test_request_changes_sends_the_comment_back_and_nothing_is_posted(
     assert _releases(container)[0].state == ReleaseState.CHANGES_REQUESTED.value
     container.sender.drain(timeout=2)
     assert _posts_in(fake_slack, "C1") == []
+
+
+def test_no_channel_picked_means_the_tiers_default_channels_checked_like_any_other(
+    slack: SlackDriver,
+    fake_slack: FakeSlackApi,
+    container: Container,
+    clock: FakeClock,
+    releases: ReleaseService,
+) -> None:
+    container.services.workspaces.set_setting(
+        team_id=TEAM_ID,
+        key=SETTING,
+        value={
+            "managers": [MANAGER],
+            "tiers": {
+                "2": {
+                    "name": "Feature",
+                    "sections": ["whats_new"],
+                    "default_channels": ["C5", "C6"],
+                }
+            },
+        },
+        user_id="setup",
+        now=clock(),
+    )
+    fake_slack.add_channel("C6", is_member=False)
+
+    refused = body_json(_compose(slack, tier="2", channels=()))
+    fake_slack.add_channel("C6")
+    accepted = _compose(slack, tier="2", channels=())
+
+    assert "<#C6>" in refused["errors"][ReleaseIds.CHANNELS_BLOCK.value]
+    assert accepted.get_data() == b""
+    assert [r.channel_ids for r in _releases(container)] == [["C5", "C6"]]

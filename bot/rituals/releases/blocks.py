@@ -529,7 +529,8 @@ def build_composer(
             InputBlock(
                 block_id=ReleaseIds.CHANNELS_BLOCK.value,
                 label="Announce in",
-                hint="Defaults to the tier's channels. I must be a member of each one.",
+                optional=True,
+                hint="Leave empty for the tier's default channels. I must be in each one.",
                 element=ChannelMultiSelectElement(
                     action_id=ReleaseIds.CHANNELS_SELECT.value,
                     initial_channels=default_channels or None,

@@ -190,7 +190,9 @@ def validate_draft(
     if cleaned.docs_url and safe_url(cleaned.docs_url) is None:
         errors[ReleaseField.DOCS] = "The docs link must be a web address (https://…)."
     if not cleaned.channel_ids:
-        errors[ReleaseField.CHANNELS] = "Pick at least one channel to announce in."
+        errors[ReleaseField.CHANNELS] = (
+            "Pick at least one channel to announce in (this tier has no default channels)."
+        )
     if cleaned.publish_at is not None and cleaned.publish_at < now - PAST_TOLERANCE:
         errors[ReleaseField.PUBLISH_AT] = "That time is in the past: pick a later one."
     if errors:

@@ -292,14 +292,13 @@ def register(
                     now=clock(),
                 )
             else:
-                problems = slack.problems(draft.channel_ids)
                 saved = service.save_draft(
                     team_id=team_id,
                     user_id=user_id,
                     draft=draft,
                     now=clock(),
                     release_id=metadata.release_id,
-                    channel_problems=problems,
+                    channels=slack,
                 )
         except ReleaseInvalid as invalid:
             errors = {FIELD_BLOCKS[f].value: message for f, message in invalid.errors.items()}

@@ -224,11 +224,19 @@ class ReleaseService:
         draft: ReleaseDraft,
         now: datetime,
         release_id: int | None = None,
+        channels: ChannelProblems | None = None,
         channel_problems: dict[str, str] | None = None,
     ) -> ReleaseView:
         """Validates the composer (raises `ReleaseInvalid` naming every bad field, nothing
-        saved) and stores it as a draft (new, or the one being edited). Returns it."""
+        saved) and stores it as a draft (new, or the one being edited). No channel picked means
+        the tier's default channels; `channels` asks Slack whether the bot can post in each.
+        Returns the draft."""
         templates = self.templates(team_id=team_id)
+        template = templates.get(draft.tier) if draft.tier is not None else None
+        if not draft.channel_ids and template is not None:
+            draft = replace(draft, channel_ids=template.default_channels)
+        if channels is not None:
+            channel_problems = channels.problems(draft.channel_ids)
         errors: dict[ReleaseField, str] = {}
         try:
             draft = validate_draft(draft, templates, now=now)
