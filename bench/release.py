@@ -10,6 +10,7 @@ one post per second per channel, 429 + Retry-After beyond). Prints:
   (target < 50 ms).
 
     .venv/bin/python -m bench.release [--channels 50] [--items 30] [--people 500] [--runs 20]
+                                      [--notes-kb 30]
     DATABASE_URL=postgresql://... .venv/bin/python -m bench.release   # against Postgres
 
 No timed assertions: numbers to read.
@@ -97,7 +98,7 @@ def seed_feedback(feedback: FeedbackService, items: int) -> list[int]:
     return ids
 
 
-def run(channels: int, items: int, people: int) -> None:
+def run(channels: int, items: int, people: int, notes_kb: int) -> None:
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
     server = context.Process(target=_serve_fake, args=(child, people))
@@ -115,14 +116,19 @@ def run(channels: int, items: int, people: int) -> None:
         )
         container = build_container(settings)
         try:
-            measure(container, channels, items, people, parent)
+            measure(container, channels, items, people, parent, notes_kb)
         finally:
             container.close()
     server.join(timeout=10)
 
 
 def measure(
-    container: Container, channels: int, items: int, people: int, parent: Connection
+    container: Container,
+    channels: int,
+    items: int,
+    people: int,
+    parent: Connection,
+    notes_kb: int,
 ) -> None:
     now = utcnow()
     releases = container.service(ReleaseService)
@@ -135,7 +141,7 @@ def measure(
         now=now,
     )
     item_ids = seed_feedback(feedback, items)
-    notes = to_mrkdwn(github_body(30_000))
+    notes = to_mrkdwn(github_body(notes_kb * 1000))
     draft = releases.save_draft(
         team_id=TEAM_ID,
         user_id=AUTHOR,
@@ -234,9 +240,12 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=30)
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--notes-kb", type=int, default=30, help="size of the notes (30 KB: 3 messages each)"
+    )
     args = parser.parse_args()
     markdown(args.runs)
-    run(args.channels, args.items, args.people)
+    run(args.channels, args.items, args.people, args.notes_kb)
 
 
 if __name__ == "__main__":
