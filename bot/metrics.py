@@ -46,6 +46,17 @@ class Metrics:
             "Slack event deliveries dropped because their event_id was already handled",
             registry=self.registry,
         )
+        self.after_ack_shed = Counter(
+            "opsbot_after_ack_shed_total",
+            "Work after an ack turned away because the after-ack pool was full (person told)",
+            registry=self.registry,
+        )
+        self.after_ack_seconds = Histogram(
+            "opsbot_after_ack_seconds",
+            "How long work after an ack ran (Web API calls, database)",
+            buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0),
+            registry=self.registry,
+        )
 
         self.deliveries = Counter(
             "opsbot_deliveries_total",
@@ -58,37 +69,6 @@ class Metrics:
             "How late a scheduled ritual job started after its planned time",
             ["ritual"],
             buckets=(0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0, 60.0, 300.0, 3600.0),
-            registry=self.registry,
-        )
-
-        self.feedback_captured = Counter(
-            "opsbot_feedback_captured_total",
-            "Feedback items stored, by source (call, support, slack, ...)",
-            ["source"],
-            registry=self.registry,
-        )
-        self.feedback_merged = Counter(
-            "opsbot_feedback_merged_total",
-            "Feedback items merged into another (duplicates avoided)",
-            registry=self.registry,
-        )
-        self.feedback_status_changes = Counter(
-            "opsbot_feedback_status_changes_total",
-            "Feedback status changes, by new status",
-            ["status"],
-            registry=self.registry,
-        )
-
-        self.triage_webhooks = Counter(
-            "opsbot_triage_webhooks_total",
-            "Helpdesk ticket webhooks, by result (created, updated, deleted, rejected, invalid)",
-            ["result"],
-            registry=self.registry,
-        )
-        self.triage_decisions = Counter(
-            "opsbot_triage_decisions_total",
-            "Triage clicks by outcome and result (won, lost to someone faster, failed)",
-            ["outcome", "result"],
             registry=self.registry,
         )
 

@@ -19,7 +19,7 @@ from flask import Flask
 from slack_bolt import App
 from sqlalchemy import Engine
 
-from bot.config import Settings
+from bot.config import Settings, SlackMode
 from bot.db import Sessions, make_engine, make_sessions, utcnow
 from bot.home.service import HomeService
 from bot.integrations.tracker import make_http_client
@@ -34,10 +34,16 @@ from bot.scheduling.registry import RitualRegistry, after_delivery_hook
 from bot.scheduling.scheduler import RitualScheduler
 from bot.scheduling.service import RitualDispatcher, ScheduleService
 from bot.security.secret_box import SecretBox
+from bot.slack.after_ack import AfterAckPool
 from bot.slack.app_factory import build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
 from bot.slack.event_dedupe import EventDeduper
+from bot.slack.identity import SlackIdentity
+from bot.slack.listen import AfterAck
+from bot.slack.manifest import bot_scopes
+from bot.slack.oauth.install import make_oauth_install
+from bot.slack.oauth.routes import make_oauth_routes
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
 from bot.workspace.admins import AdminGuard
@@ -98,6 +104,8 @@ class Container:
     dispatcher: RitualDispatcher
     sender: OutboxSender
     events: EventDeduper
+    after_ack: AfterAck
+    identity: SlackIdentity
     make_bolt: Callable[[], App] = field(repr=False)
     make_web: Callable[[App], Flask] = field(repr=False)
 
@@ -137,7 +145,10 @@ class Container:
             housekeeping=self.housekeeping,
         )
 
-    def close(self) -> None:
+    def close(self, *, grace: float = 2.0) -> None:
+        """Lets after-ack work finish for up to `grace` seconds, then lets go of everything."""
+        self.identity.stop()
+        self.after_ack.shutdown(timeout=grace)
         bolt = self.__dict__.get("bolt")
         executor = getattr(bolt, "_listener_runner", None)
         if executor is not None:
@@ -155,21 +166,46 @@ def build_container(
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
     metrics = Metrics()
+    secrets_box = SecretBox.from_config(
+        encryption_keys=settings.secret(settings.encryption_key),
+        signing_secret=settings.secret(settings.slack_signing_secret),
+    )
+    oauth = (
+        make_oauth_install(
+            client_id=settings.slack_client_id,
+            client_secret=settings.secret(settings.slack_client_secret) or "",
+            scopes=bot_scopes(rituals),
+            sessions=sessions,
+            secrets_box=secrets_box,
+            clock=clock,
+        )
+        if settings.mode_for_web is SlackMode.OAUTH and settings.slack_client_id
+        else None
+    )
     client = make_client(
         base_url=settings.slack_api_url,
-        token=settings.secret(settings.slack_bot_token),
+        token=None if oauth else settings.secret(settings.slack_bot_token),
         metrics=metrics,
+        team_tokens=oauth.store.bot_token if oauth else None,
     )
     workspaces = WorkspaceService(
-        sessions=sessions,
-        default_time_zone=settings.default_time_zone,
-        secrets=SecretBox.from_config(
-            encryption_keys=settings.secret(settings.encryption_key),
-            signing_secret=settings.secret(settings.slack_signing_secret),
-        ),
+        sessions=sessions, default_time_zone=settings.default_time_zone, secrets=secrets_box
     )
-    directory = SlackUserDirectory(client)
-    admins = AdminGuard(workspaces=workspaces, directory=directory, clock=clock)
+    # Listeners get a client with the short interactive timeout, and their slow work runs on
+    # the after-ack pool (bot/slack/listen.py), never on Bolt's listener threads.
+    interactive = client.with_timeout(settings.slack_interactive_timeout)
+    after_ack = AfterAck(
+        AfterAckPool(
+            workers=settings.after_ack_threads,
+            queue_limit=settings.after_ack_queue,
+            metrics=metrics,
+        )
+    )
+    directory = SlackUserDirectory(interactive)
+    identity = SlackIdentity(client)  # auth.test at start (single workspace), retried while away
+    admins = AdminGuard(
+        workspaces=workspaces, directory=directory, clock=clock, background=after_ack.in_background
+    )
     outbox = Outbox(sessions=sessions)
     provided = Provided()
     deps = RitualDeps(
@@ -228,12 +264,14 @@ def build_container(
         rituals=built,
     )
     events = EventDeduper(workspaces=workspaces, clock=clock)
-    slack_deps = SlackDeps(dispatcher=dispatcher, admins=admins, home=home, clock=clock)
+    slack_deps = SlackDeps(
+        dispatcher=dispatcher, admins=admins, home=home, clock=clock, after_ack=after_ack
+    )
 
     def make_bolt() -> App:
-        return build_bolt_app(
+        app = build_bolt_app(
             settings=settings,
-            client=client,
+            client=interactive,
             metrics=metrics,
             workspaces=workspaces,
             events=events,
@@ -243,7 +281,10 @@ def build_container(
             commands=[c.command for r in rituals for c in r.commands],
             registrations=[b.parts.register for b in built],
             settings_sections=[s for b in built for s in b.parts.settings],
+            oauth=oauth,
         )
+        identity.attach(app)
+        return app
 
     def make_web(bolt: App) -> Flask:
         endpoint = SlackEndpoint(
@@ -255,7 +296,11 @@ def build_container(
             endpoint=endpoint,
             engine=engine,
             metrics=metrics,
-            extra_routes=[route for b in built for route in b.parts.routes],
+            slack_status=identity.status,
+            extra_routes=[
+                *(route for b in built for route in b.parts.routes),
+                *([make_oauth_routes(lambda: bolt)] if oauth else []),
+            ],
         )
 
     return Container(
@@ -274,6 +319,8 @@ def build_container(
         dispatcher=dispatcher,
         sender=sender,
         events=events,
+        after_ack=after_ack,
+        identity=identity,
         make_bolt=make_bolt,
         make_web=make_web,
     )

@@ -10,12 +10,13 @@ from typing import Any
 from bot.outbox.sender import OutboxSender
 from bot.rituals.triage.domain import SettingsForm, validate_settings
 from bot.rituals.triage.ids import TriageIds
-from bot.rituals.triage.webhook import sign
+from bot.rituals.triage.webhook import signed_headers
 from bot.scheduling.registry import after_delivery_hook
 from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.people import known_person
 
 
 def _form(**changes: Any) -> SettingsForm:
@@ -121,7 +122,7 @@ def test_an_admin_saves_settings_and_gets_the_webhook_secret_once(
     hook = slack.http.post(
         f"/hooks/tickets?team={TEAM_ID}",
         data=body,
-        headers={"X-Opsbot-Signature": sign(stored.webhook_secret, body)},
+        headers=signed_headers(stored.webhook_secret, body, int(container.clock().timestamp())),
     )
     assert hook.status_code == 201
 
@@ -129,7 +130,7 @@ def test_an_admin_saves_settings_and_gets_the_webhook_secret_once(
 def test_saving_again_with_an_empty_token_keeps_the_token_and_the_secret(
     slack: SlackDriver, container: Container, fake_slack: FakeSlackApi
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
     for form in (_form(), _form(tracker_token="", new_webhook_secret=False, sla_days="9")):
         slack.send(
             slack.requests.view_submission(
@@ -149,12 +150,14 @@ def test_saving_again_with_an_empty_token_keeps_the_token_and_the_secret(
 def test_bad_settings_are_refused_inline_and_nothing_is_saved(
     slack: SlackDriver, container: Container, fake_slack: FakeSlackApi
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
 
     response = slack.send(
         slack.requests.view_submission(
             TriageIds.SETTINGS_MODAL.value,
-            _values(_form(sla_days="soon", tracker_kind="github", tracker_project="app")),
+            _values(
+                _form(sla_days="soon", tracker_kind="github", tracker_project="app", tracker_url="")
+            ),
             user_id="UADMIN",
         )
     )
@@ -183,7 +186,9 @@ def test_triage_now_without_a_triage_channel_posts_where_it_was_typed(
     )
     body = json.dumps({"helpdesk": "zendesk", "id": "1", "title": "Open one"}).encode()
     slack.http.post(
-        f"/hooks/tickets?team={TEAM_ID}", data=body, headers={"X-Opsbot-Signature": sign("s", body)}
+        f"/hooks/tickets?team={TEAM_ID}",
+        data=body,
+        headers=signed_headers("s", body, int(clock().timestamp())),
     )
 
     slack.command("/triage", "now", channel_id="CHERE")
@@ -224,7 +229,7 @@ def test_close_after_hours_must_be_a_whole_number_in_range_or_empty() -> None:
 def test_admins_set_when_sessions_close_by_themselves_and_bad_values_are_refused_inline(
     slack: SlackDriver, container: Container, fake_slack: FakeSlackApi
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
     good = _values(_form(tracker_kind=None, new_webhook_secret=False))
     good[TriageIds.CLOSE_AFTER_BLOCK] = {
         TriageIds.CLOSE_AFTER_INPUT: {"type": "plain_text_input", "value": "36"}

@@ -33,6 +33,7 @@ from bot.scheduling.domain import (
 from bot.scheduling.models import RitualSchedule
 from bot.scheduling.registry import RitualRegistry
 from bot.scheduling.triggers import cron_trigger, latest_fire, next_run
+from bot.slack.client import acting_for
 from bot.workspace import queries as workspace_queries
 from bot.workspace.models import Workspace
 
@@ -68,14 +69,7 @@ class ScheduleService:
     ) -> ScheduleView:
         """Creates or replaces a schedule; raises `ScheduleInputError` (nothing saved) on bad
         input. The scheduler picks the change up at its next sync, without a restart."""
-        errors: dict[str, str] = {}
-        if time_zone:
-            try:
-                parse_time_zone(time_zone)
-            except ValueError as error:
-                errors["time_zone"] = str(error)
-        if not channel_ids:
-            errors["channels"] = "Pick at least one channel."
+        errors = _input_errors(channel_ids=channel_ids, time_zone=time_zone)
         problems = [
             f"<#{channel}>: {problem}"
             for channel in channel_ids
@@ -105,6 +99,13 @@ class ScheduleService:
             row.updated_by = user_id
             session.flush()
             return _view(row, _workspace_zone(session, team_id))
+
+    def check_input(self, *, channel_ids: Sequence[str], time_zone: str | None) -> None:
+        """What `save` checks without asking Slack (safe before an ack); raises
+        `ScheduleInputError`. `save` checks the channels with Slack on top."""
+        errors = _input_errors(channel_ids=channel_ids, time_zone=time_zone)
+        if errors:
+            raise ScheduleInputError(errors)
 
     def set_enabled(self, *, team_id: str, schedule_id: int, enabled: bool, now: datetime) -> None:
         with self._sessions.begin() as session:
@@ -181,7 +182,28 @@ class RitualDispatcher:
         """Composes and enqueues the run for every channel not yet done for `period`.
 
         period None is the current period of the ritual's schedule; channel_ids and options
-        default to the schedule's. Side effects: delivery rows; wakes the sender."""
+        default to the schedule's. Side effects: delivery rows; wakes the sender. Slack calls
+        a ritual makes while composing act for `team_id` (its own token, multi-workspace)."""
+        with acting_for(team_id):
+            return self._run_ritual(
+                team_id=team_id,
+                ritual=ritual,
+                now=now,
+                period=period,
+                channel_ids=channel_ids,
+                options=options,
+            )
+
+    def _run_ritual(
+        self,
+        *,
+        team_id: str,
+        ritual: str,
+        now: datetime,
+        period: str | None,
+        channel_ids: Sequence[str] | None,
+        options: dict[str, Any] | None,
+    ) -> RunResult:
         runner = self._registry.get(ritual)
         schedule = next(iter(self._schedules.list_schedules(team_id=team_id, ritual=ritual)), None)
         if period is None:
@@ -309,6 +331,18 @@ class RitualDispatcher:
             options=schedule.options,
             now=now,
         )
+
+
+def _input_errors(*, channel_ids: Sequence[str], time_zone: str | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if time_zone:
+        try:
+            parse_time_zone(time_zone)
+        except ValueError as error:
+            errors["time_zone"] = str(error)
+    if not channel_ids:
+        errors["channels"] = "Pick at least one channel."
+    return errors
 
 
 def _current_period(schedule: ScheduleView | None, now: datetime) -> str:

@@ -32,6 +32,7 @@ from bot.rituals.releases.ids import RELEASE_ROLLUP
 from bot.rituals.releases.posts import release_targets
 from bot.rituals.releases.service import PUBLISH_RITUAL, LoopCloser, ReleaseService
 from bot.rituals.releases.slack_io import ReleaseSlack
+from bot.slack.client import acting_for
 
 logger = logging.getLogger(__name__)
 
@@ -117,9 +118,14 @@ class AfterPublish:
         """Private messages that may have to wait out a 429 (previews, approval requests)."""
         return self._slack
 
-    def soon(self, work: Callable[[], None]) -> None:
-        """Runs `work` on the follow-up thread, after what was handed over before it."""
-        self._worker.submit(work).add_done_callback(_log_failure)
+    def soon(self, team_id: str, work: Callable[[], None]) -> None:
+        """Runs `work` on the follow-up thread (as `team_id`), after what was handed before."""
+
+        def as_workspace() -> None:
+            with acting_for(team_id):
+                work()
+
+        self._worker.submit(as_workspace).add_done_callback(_log_failure)
 
     def run_soon(self, view: ReleaseView, *, now: datetime) -> Future[None]:
         future = self._worker.submit(self.run, view, now=now)
@@ -138,11 +144,18 @@ class AfterPublish:
         def refresh() -> None:
             with self._lock:
                 self._pending_status.discard(key)
-            self.post_status(self._service.get(team_id=view.team_id, release_id=view.release_id))
+            with acting_for(view.team_id):
+                self.post_status(
+                    self._service.get(team_id=view.team_id, release_id=view.release_id)
+                )
 
         self._worker.submit(refresh).add_done_callback(_log_failure)
 
     def run(self, view: ReleaseView, *, now: datetime) -> None:
+        with acting_for(view.team_id):  # that workspace's token (multi-workspace mode)
+            self._run(view, now=now)
+
+    def _run(self, view: ReleaseView, *, now: datetime) -> None:
         template = self._service.template_for(view)
         if template.acknowledge:
             group = self._service.ack_group(team_id=view.team_id)

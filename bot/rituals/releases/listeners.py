@@ -1,24 +1,24 @@
 """Release listeners. Each one: ack → parse into a typed value → one service call → render.
 
-Errors after the ack are told to the person here (privately) and never reach Bolt: an
-exception raised after `ack()` would reset Bolt's answer (SLACK-FACTS.md, "Ack reset").
+Anything that calls Slack runs after the ack on the shared after-ack pool
+(`after_ack.ack_then`), which also tells the person privately about a refusal and never lets
+an exception reach Bolt (SLACK-FACTS.md, "Ack reset"). Only the composer's submission asks
+Slack before its ack (can the bot post in each channel? a few parallel conversations.info
+calls with a 1.5 s deadline), because that answer must be an inline error.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
-from bot.errors import UserFacingError
 from bot.home.service import HomeService
 from bot.integrations.github_releases import (
     GitHubRateLimited,
@@ -51,7 +51,9 @@ from bot.rituals.releases.metrics import ReleaseMetrics
 from bot.rituals.releases.posts import release_posts
 from bot.rituals.releases.service import ReleaseService
 from bot.rituals.releases.slack_io import ReleaseSlack
+from bot.slack.listen import AfterAck
 from bot.slack.private_reply import PrivateReplies, SharedChannelCache
+from bot.workspace.admins import AdminGuard
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -62,32 +64,15 @@ def register(
     app: App,
     *,
     service: ReleaseService,
-    slack: ReleaseSlack,
     after: AfterPublish,
     github: ReleaseSource,
     metrics: ReleaseMetrics,
     home: HomeService,
+    admins: AdminGuard,
+    after_ack: AfterAck,
     clock: Clock,
 ) -> None:
     shared = SharedChannelCache()
-
-    @contextmanager
-    def told_privately(
-        client: WebClient, user_id: str, channel_id: str | None, response_url: str | None = None
-    ) -> Iterator[None]:
-        """After the ack: a refusal or a Slack error becomes a private message, not a raise."""
-        try:
-            yield
-        except (UserFacingError, SlackApiError) as error:
-            text = (
-                str(error)
-                if isinstance(error, UserFacingError)
-                else (":warning: Slack refused that: " + str(error.response.get("error")))
-            )
-            logger.info("release action refused for %s: %s", user_id, text)
-            PrivateReplies(client, shared).tell_privately(
-                user_id=user_id, channel_id=channel_id, text=text, response_url=response_url
-            )
 
     def open_composer(
         client: WebClient,
@@ -132,7 +117,7 @@ def register(
                 blocks=blocks.build_preview_actions(view, template),
             )
 
-        after.soon(send)
+        after.soon(view.team_id, send)
 
     def ask_managers(view: ReleaseView, managers: list[str]) -> None:
         template = service.template_for(view)
@@ -151,7 +136,7 @@ def register(
                     blocks=blocks.build_approval_actions(view),
                 )
 
-        after.soon(send)
+        after.soon(view.team_id, send)
 
     def show_status(client: WebClient, body: dict[str, Any], view: ReleaseView) -> None:
         """Turns the clicked message (preview buttons) into the author's status line."""
@@ -185,12 +170,13 @@ def register(
                 text=f"I don't know `/release {word[:40]}`.",
             )
             return
-        ack()
         metadata = ComposerMetadata(channel_id=channel_id)
-        with told_privately(client, user_id, channel_id, command.get("response_url")):
+
+        def work() -> None:
             if word.lower() == "settings":
-                if not service.is_admin(team_id=team_id, user_id=user_id):
-                    raise ReleaseRefused("Only workspace admins can change release settings.")
+                admins.require_admin(
+                    team_id=team_id, user_id=user_id, what="change release settings"
+                )
                 tier = int(rest) if rest.strip() in {"1", "2", "3"} else 1
                 client.views_open(
                     trigger_id=command["trigger_id"],
@@ -255,6 +241,8 @@ def register(
                 notice=f":inbox_tray: Imported from GitHub: *{ref.label}*.",
             )
 
+        after_ack.ack_then(ack, command, client, work, trigger_bound=True)
+
     # ---- the composer ----------------------------------------------------------------------
     @app.options(ReleaseIds.FEEDBACK_SELECT.value)
     def on_feedback_typed(ack: Ack, payload: dict[str, Any], context: BoltContext) -> None:
@@ -298,7 +286,7 @@ def register(
                     draft=draft,
                     now=clock(),
                     release_id=metadata.release_id,
-                    channels=slack,
+                    channels=ReleaseSlack(client),
                 )
         except ReleaseInvalid as invalid:
             errors = {FIELD_BLOCKS[f].value: message for f, message in invalid.errors.items()}
@@ -307,8 +295,8 @@ def register(
         except ReleaseRefused as refused:
             ack(response_action="errors", errors={ReleaseIds.TITLE_BLOCK.value: str(refused)})
             return
-        ack()
-        with told_privately(client, user_id, metadata.channel_id):
+
+        def work() -> None:
             if metadata.correcting:
                 posts = {p.part: p for p in release_posts(correction.release, correction.template)}
                 updated = 0
@@ -316,7 +304,9 @@ def register(
                     post = posts.get(part)
                     if post is None:
                         continue
-                    if slack.update_raw(channel, ts, text=post.text, blocks=post.blocks):
+                    if ReleaseSlack(client).update_raw(
+                        channel, ts, text=post.text, blocks=post.blocks
+                    ):
                         updated += 1
                         service.mark_post_revision(
                             team_id=team_id,
@@ -325,13 +315,15 @@ def register(
                             part=part,
                             revision=correction.release.revision,
                         )
-                slack.dm(
+                ReleaseSlack(client).dm(
                     user_id,
                     text="Release corrected",
                     blocks=blocks.build_corrected(correction.release, updated),
                 )
                 return
             send_preview(saved)
+
+        after_ack.ack_then(ack, body, client, work)
 
     # ---- preview buttons -------------------------------------------------------------------
     @app.action(ReleaseIds.PUBLISH.value)
@@ -342,9 +334,9 @@ def register(
         context: BoltContext,
         client: WebClient,
     ) -> None:
-        ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
-        with told_privately(client, user_id, None):
+
+        def work() -> None:
             outcome = service.submit(
                 team_id=team_id, release_id=int(action["value"]), user_id=user_id, now=clock()
             )
@@ -354,6 +346,8 @@ def register(
             elif outcome.state is ReleaseState.PUBLISHED:
                 after.run_soon(outcome.release, now=clock())
 
+        after_ack.ack_then(ack, body, client, work)
+
     @app.action(ReleaseIds.EDIT.value)
     def on_edit(
         ack: Ack,
@@ -362,9 +356,9 @@ def register(
         context: BoltContext,
         client: WebClient,
     ) -> None:
-        ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
-        with told_privately(client, user_id, None):
+
+        def work() -> None:
             release = service.get_for_edit(
                 team_id=team_id, release_id=int(action["value"]), user_id=user_id
             )
@@ -376,6 +370,8 @@ def register(
                 ComposerMetadata(release_id=release.release_id),
             )
 
+        after_ack.ack_then(ack, body, client, work, trigger_bound=True)
+
     @app.action(ReleaseIds.CANCEL.value)
     def on_cancel(
         ack: Ack,
@@ -384,13 +380,15 @@ def register(
         context: BoltContext,
         client: WebClient,
     ) -> None:
-        ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
-        with told_privately(client, user_id, None):
+
+        def work() -> None:
             release = service.cancel(
                 team_id=team_id, release_id=int(action["value"]), user_id=user_id, now=clock()
             )
             show_status(client, body, release)
+
+        after_ack.ack_then(ack, body, client, work)
 
     # ---- approval --------------------------------------------------------------------------
     @app.action(ReleaseIds.APPROVE.value)
@@ -401,9 +399,9 @@ def register(
         context: BoltContext,
         client: WebClient,
     ) -> None:
-        ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
-        with told_privately(client, user_id, None):
+
+        def work() -> None:
             outcome = service.decide(
                 team_id=team_id,
                 release_id=int(action["value"]),
@@ -423,6 +421,8 @@ def register(
             else:
                 after.post_status_soon(outcome.release)
 
+        after_ack.ack_then(ack, body, client, work)
+
     @app.action(ReleaseIds.REQUEST_CHANGES.value)
     def on_request_changes(
         ack: Ack,
@@ -431,9 +431,9 @@ def register(
         context: BoltContext,
         client: WebClient,
     ) -> None:
-        ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
-        with told_privately(client, user_id, None):
+
+        def work() -> None:
             service.check_can_decide(
                 team_id=team_id, release_id=int(action["value"]), user_id=user_id
             )
@@ -441,6 +441,8 @@ def register(
                 trigger_id=body["trigger_id"],
                 view=blocks.build_changes_modal(int(action["value"])).to_dict(),
             )
+
+        after_ack.ack_then(ack, body, client, work, trigger_bound=True)
 
     @app.view(ReleaseIds.CHANGES_MODAL.value)
     def on_changes_requested(
@@ -463,15 +465,17 @@ def register(
         except ReleaseRefused as refused:
             ack(response_action="errors", errors={ReleaseIds.COMMENT_BLOCK.value: str(refused)})
             return
-        ack()
-        with told_privately(client, user_id, None):
+
+        def work() -> None:
             release = outcome.release
-            slack.dm(
+            ReleaseSlack(client).dm(
                 release.author_id,
                 text=f"Changes requested on release #{release.release_id}",
                 blocks=blocks.build_changes_requested(release),
             )
             after.post_status_soon(release)
+
+        after_ack.ack_then(ack, body, client, work)
 
     def replace_clicked(client: WebClient, body: dict[str, Any], new_blocks: list[Block]) -> None:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
@@ -481,7 +485,7 @@ def register(
             "message_ts"
         )
         if channel and ts:
-            slack.update(channel, ts, text="Release decided", blocks=new_blocks)
+            ReleaseSlack(client).update(channel, ts, text="Release decided", blocks=new_blocks)
 
     # ---- the published release -------------------------------------------------------------
     @app.action(ReleaseIds.ACKNOWLEDGE.value)
@@ -492,10 +496,10 @@ def register(
         context: BoltContext,
         client: WebClient,
     ) -> None:
-        ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
         channel_id = (body.get("channel") or {}).get("id")
-        with told_privately(client, user_id, channel_id):
+
+        def work() -> None:
             release, _summary, asked = service.acknowledge(
                 team_id=team_id, release_id=int(action["value"]), user_id=user_id, now=clock()
             )
@@ -511,6 +515,8 @@ def register(
             if asked:
                 after.post_status_soon(release)
 
+        after_ack.ack_then(ack, body, client, work)
+
     @app.action(ReleaseIds.CORRECT.value)
     def on_correct(
         ack: Ack,
@@ -519,9 +525,9 @@ def register(
         context: BoltContext,
         client: WebClient,
     ) -> None:
-        ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
-        with told_privately(client, user_id, None):
+
+        def work() -> None:
             release = service.get_for_correction(
                 team_id=team_id, release_id=int(action["value"]), user_id=user_id
             )
@@ -532,6 +538,8 @@ def register(
                 release.draft,
                 ComposerMetadata(release_id=release.release_id, correcting=True),
             )
+
+        after_ack.ack_then(ack, body, client, work, trigger_bound=True)
 
     # ---- settings (admins) -----------------------------------------------------------------
     @app.view(ReleaseIds.SETTINGS_MODAL.value)

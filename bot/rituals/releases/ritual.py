@@ -55,13 +55,14 @@ def build(deps: RitualDeps) -> RitualParts:
         targets=release_targets,
         reminder=reminder_post,
     )
-    slack = ReleaseSlack(deps.client)
     # The follow-up runs on its own thread, so its client may wait out 429s (many DMs at once)
     patient = MeteredWebClient(
         base_url=deps.client.base_url,
         token=deps.client.token,
         timeout=deps.client.timeout,
         metrics=deps.metrics,
+        # multi-workspace: no token of its own, each workspace's token (acting_for)
+        team_tokens=getattr(deps.client, "_team_tokens", None),
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=10)],
     )
     # feedback's own close-the-loop (one mechanism): DMs submitters and account owners
@@ -79,11 +80,12 @@ def build(deps: RitualDeps) -> RitualParts:
         listeners.register(
             app,
             service=service,
-            slack=slack,
             after=after,
             github=github,
             metrics=metrics,
             home=slack_deps.home,
+            admins=slack_deps.admins,
+            after_ack=slack_deps.after_ack,
             clock=slack_deps.clock,
         )
 
