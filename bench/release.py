@@ -36,6 +36,8 @@ from bot.rituals.releases.domain import ReleaseDraft
 from bot.rituals.releases.markdown import to_mrkdwn
 from bot.rituals.releases.service import PUBLISH_RITUAL, SETTING, ReleaseService
 from bot.wiring import Container, build_container
+from bot.workspace.roles import Grant
+from bot.workspace.service import SlackUser
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
 
 GROUP = "S0CUSTOMERS"
@@ -133,12 +135,13 @@ def measure(
     now = utcnow()
     releases = container.service(ReleaseService)
     feedback = container.service(FeedbackService)
+    boss = SlackUser.from_api({"id": "UBOSS", "tz": "UTC", "is_admin": True, "profile": {}})
+    container.services.workspaces.remember_person(team_id=TEAM_ID, user=boss, now=now)
+    container.services.permissions.grant(
+        team_id=TEAM_ID, actor="UBOSS", user_id=MANAGER, role=Grant.RELEASE_MANAGER, now=now
+    )
     container.services.workspaces.set_setting(
-        team_id=TEAM_ID,
-        key=SETTING,
-        value={"managers": [MANAGER], "ack_group": GROUP},
-        user_id="bench",
-        now=now,
+        team_id=TEAM_ID, key=SETTING, value={"ack_group": GROUP}, user_id="bench", now=now
     )
     item_ids = seed_feedback(feedback, items)
     notes = to_mrkdwn(github_body(notes_kb * 1000))

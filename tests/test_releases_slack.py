@@ -26,14 +26,16 @@ from bot.rituals.releases.models import Release, ReleaseAck, ReleasePost
 from bot.rituals.releases.service import EXPORT_COLUMNS, SETTING, ReleaseService
 from bot.scheduling.ids import ScheduleIds
 from bot.wiring import Container
+from bot.workspace.roles import Grant
 from tests.support.cli import run_cli
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text, body_json
 from tests.support.fake_github import FakeGitHub
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.people import known_person
 from tests.support.releases import composer_values, housekeeping, release_service
 
-AUTHOR, SUBMITTER, OWNER, MANAGER, OUTSIDER = "U1", "U2", "U3", "U9", "U4"
+AUTHOR, SUBMITTER, OWNER, MANAGER, OUTSIDER, BOSS = "U1", "U2", "U3", "U9", "U4", "UBOSS"
 ACK_GROUP = "S0CUSTOMER"
 ACKERS = ("U5", "U6", "U7")
 
@@ -52,12 +54,17 @@ def settings(settings: Settings, fake_github: FakeGitHub) -> Settings:
 
 
 @pytest.fixture
-def releases(container: Container, clock: FakeClock) -> ReleaseService:
+def releases(container: Container, clock: FakeClock, fake_slack: FakeSlackApi) -> ReleaseService:
+    """The ritual with MANAGER made release manager by an admin, and its acknowledging group."""
     service = release_service(container)
+    known_person(container, fake_slack, BOSS, is_admin=True)
+    container.services.permissions.grant(
+        team_id=TEAM_ID, actor=BOSS, user_id=MANAGER, role=Grant.RELEASE_MANAGER, now=clock()
+    )
     container.services.workspaces.set_setting(
         team_id=TEAM_ID,
         key=SETTING,
-        value={"managers": [MANAGER], "ack_group": ACK_GROUP},
+        value={"ack_group": ACK_GROUP},
         user_id="setup",
         now=clock(),
     )
@@ -830,7 +837,6 @@ def test_no_channel_picked_means_the_tiers_default_channels_checked_like_any_oth
         team_id=TEAM_ID,
         key=SETTING,
         value={
-            "managers": [MANAGER],
             "tiers": {
                 "2": {
                     "name": "Feature",

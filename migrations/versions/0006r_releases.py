@@ -1,7 +1,7 @@
 """releases: release notes, their posts, acknowledgements and the feedback loops they closed
 
 Revision ID: 0006r
-Revises: 0006t (main's head when this was merged; first branched from 0005)
+Revises: 0006b (main's head when this was merged; first branched from 0005)
 Create Date: 2026-11-23 16:10:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import bot.db
 
 revision = "0006r"
-down_revision = "0006t"
+down_revision = "0006b"
 branch_labels = None
 depends_on = None
 

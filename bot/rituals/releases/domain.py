@@ -232,8 +232,8 @@ def check_can_decide(state: ReleaseState, *, is_manager: bool, decided_by: str |
     """Approve / request changes: release managers only, once, while it awaits approval."""
     if not is_manager:
         raise ReleaseRefused(
-            "Only release managers can approve releases. An admin can add you with "
-            "`/release managers`."
+            "Only release managers can approve releases. An admin can make you one in "
+            "`/release settings` (or `/ops roles`)."
         )
     if state is not ReleaseState.AWAITING_APPROVAL:
         who = f" by <@{decided_by}>" if decided_by else ""

@@ -49,7 +49,7 @@ def build(deps: RitualDeps) -> RitualParts:
         workspaces=deps.workspaces,
         outbox=deps.outbox,
         feedback=deps.provided.get(FeedbackService),
-        admins=deps.admins,
+        permissions=deps.permissions,
         options=options,
         metrics=metrics,
         targets=release_targets,

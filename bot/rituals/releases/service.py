@@ -3,7 +3,7 @@
 Publishing is one transaction: the release becomes published and its posts are enqueued in
 the outbox under the period `release:<id>`, one delivery row per channel and part, so however
 often it is published (two clicks, two schedulers, a restart) each post is made once. Linked
-feedback is then marked shipped through `FeedbackService.change_status` and the people who
+feedback is then marked shipped through `FeedbackService.ship_for_release` and the people who
 asked are told by feedback's own close-the-loop (`LoopCloser`), one release loop row per item.
 """
 
@@ -24,8 +24,7 @@ from sqlalchemy.orm import Session
 from bot.db import Sessions, read_only
 from bot.outbox.domain import OutgoingPost, OutgoingTarget
 from bot.outbox.service import Outbox
-from bot.rituals.feedback.domain import Status as FeedbackStatus
-from bot.rituals.feedback.domain import StatusChange, StatusRequest
+from bot.rituals.feedback.domain import StatusChange
 from bot.rituals.feedback.service import FeedbackService, ItemNotFound
 from bot.rituals.releases import queries
 from bot.rituals.releases.domain import (
@@ -53,12 +52,14 @@ from bot.rituals.releases.domain import (
 from bot.rituals.releases.metrics import ReleaseMetrics
 from bot.rituals.releases.models import Release, ReleaseAck, ReleaseLoop, ReleasePost
 from bot.rituals.releases.options import ReleaseOptions
+from bot.workspace.permissions import Permissions
+from bot.workspace.roles import Grant, Permission
 from bot.workspace.service import WorkspaceService
 
 logger = logging.getLogger(__name__)
 
 PUBLISH_RITUAL = "release-publish"  # the outbox ritual of release posts and reminders
-SETTING = "releases"  # {"tiers": {"1": {...}}, "managers": ["U1"], "ack_group": "S1"}
+SETTING = "releases"  # {"tiers": {"1": {...}}, "ack_group": "S1"}; managers are roles
 EXPORT_COLUMNS = (
     "id",
     "title",
@@ -95,10 +96,6 @@ class LoopCloser(Protocol):
     def close_the_loop(self, change: StatusChange) -> None: ...
 
 
-class AdminCheck(Protocol):
-    def is_admin(self, *, team_id: str, user_id: str) -> bool: ...
-
-
 TargetsFor = Callable[[ReleaseView, TierTemplate], list[OutgoingTarget]]
 ReminderFor = Callable[[ReleaseView], OutgoingPost]
 
@@ -133,7 +130,7 @@ class ReleaseService:
         workspaces: WorkspaceService,
         outbox: Outbox,
         feedback: FeedbackService,
-        admins: AdminCheck,
+        permissions: Permissions,
         options: ReleaseOptions,
         metrics: ReleaseMetrics,
         targets: TargetsFor,
@@ -145,7 +142,7 @@ class ReleaseService:
         self._workspaces = workspaces
         self._outbox = outbox
         self._feedback = feedback
-        self._admins = admins
+        self._permissions = permissions
         self._options = options
         self._metrics = metrics
         self._targets = targets
@@ -163,30 +160,42 @@ class ReleaseService:
         return templates
 
     def managers(self, *, team_id: str) -> list[str]:
-        return [str(u) for u in self._setting(team_id).get("managers") or []]
+        """People granted the release-manager role (admins are release managers too)."""
+        return sorted(
+            {
+                holder.user_id
+                for holder in self._permissions.holders(team_id=team_id)
+                if holder.role is Grant.RELEASE_MANAGER
+            }
+        )
 
     def approvers(self, *, team_id: str) -> list[str]:
         """Who is asked to approve: the release managers, or the workspace's admins when
-        no manager is set (the same rule as `is_release_manager`)."""
+        nobody was made release manager (admins may always approve)."""
         managers = self.managers(team_id=team_id)
         if managers:
             return managers
+        admins = {
+            h.user_id for h in self._permissions.holders(team_id=team_id) if h.role is Grant.ADMIN
+        }
         with self._reads() as session:
-            return queries.admin_ids(session, team_id)
+            admins.update(queries.admin_ids(session, team_id))
+        return sorted(admins)
 
     def is_admin(self, *, team_id: str, user_id: str) -> bool:
-        return self._admins.is_admin(team_id=team_id, user_id=user_id)
+        return self._permissions.allows(
+            team_id=team_id, user_id=user_id, permission=Permission.CHANGE_SETTINGS
+        )
 
     def ack_group(self, *, team_id: str) -> str:
         return str(self._setting(team_id).get("ack_group") or self._options.ack_group)
 
     def is_release_manager(self, *, team_id: str, user_id: str) -> bool:
-        """THE rule for who may approve: people on the workspace's release-manager list; when
-        the list is empty, the workspace admins. Every approval path asks this."""
-        managers = self.managers(team_id=team_id)
-        if managers:
-            return user_id in managers
-        return self._admins.is_admin(team_id=team_id, user_id=user_id)
+        """THE question every approval path asks (approve, request changes, correct, Home),
+        answered by the workspace's one place for roles (bot/workspace/roles.py)."""
+        return self._permissions.allows(
+            team_id=team_id, user_id=user_id, permission=Permission.APPROVE_RELEASE
+        )
 
     def save_settings(
         self,
@@ -198,22 +207,40 @@ class ReleaseService:
         ack_group: str | None = None,
         template: TierTemplate | None = None,
     ) -> None:
-        """Admins only (raises `ReleaseRefused`): the manager list, the acknowledging group or
-        one tier's template, stored for this workspace."""
-        if not self._admins.is_admin(team_id=team_id, user_id=user_id):
+        """Admins only (raises `ReleaseRefused`): who is release manager (granted or revoked
+        through the workspace's roles, audited), the acknowledging group or one tier's
+        template, stored for this workspace."""
+        if not self.is_admin(team_id=team_id, user_id=user_id):
             raise ReleaseRefused("Only workspace admins can change release settings.")
-        value = self._setting(team_id)
         if managers is not None:
-            value["managers"] = list(dict.fromkeys(managers))
+            current, wanted = set(self.managers(team_id=team_id)), set(managers)
+            for person in sorted(wanted - current):
+                self._permissions.grant(
+                    team_id=team_id,
+                    actor=user_id,
+                    user_id=person,
+                    role=Grant.RELEASE_MANAGER,
+                    now=now,
+                )
+            for person in sorted(current - wanted):
+                self._permissions.revoke(
+                    team_id=team_id,
+                    actor=user_id,
+                    user_id=person,
+                    role=Grant.RELEASE_MANAGER,
+                    now=now,
+                )
+        value = self._setting(team_id)
         if ack_group is not None:
             value["ack_group"] = ack_group.strip()
         if template is not None:
             tiers = dict(value.get("tiers") or {})
             tiers[str(template.tier)] = template.to_json()
             value["tiers"] = tiers
-        self._workspaces.set_setting(
-            team_id=team_id, key=SETTING, value=value, user_id=user_id, now=now
-        )
+        if ack_group is not None or template is not None:
+            self._workspaces.set_setting(
+                team_id=team_id, key=SETTING, value=value, user_id=user_id, now=now
+            )
 
     # ---- composing ---------------------------------------------------------------------------
     def save_draft(
@@ -485,16 +512,11 @@ class ReleaseService:
                 if i not in queries.closed_item_ids(session, team_id, release_id)
             ]
             link = row.docs_url or None
-            author = row.author_id
         told = 0
         for item_id in pending:
             try:
-                change = self._feedback.change_status(
-                    team_id=team_id,
-                    item_id=int(item_id),
-                    request=StatusRequest(FeedbackStatus.SHIPPED, link=link),
-                    user_id=author,
-                    now=now,
+                change = self._feedback.ship_for_release(
+                    team_id=team_id, item_id=int(item_id), link=link, now=now
                 )
             except ItemNotFound:
                 change = None
