@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
     encryption_key: SecretStr | None = Field(default=None, alias="OPSBOT_ENCRYPTION_KEY")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    github_api_url: str = Field(default="https://api.github.com", alias="GITHUB_API_URL")
+    github_token: SecretStr | None = Field(default=None, alias="GITHUB_TOKEN")
 
     database_url: str = Field(
         default_factory=lambda: f"sqlite:///{home_dir() / 'opsbot.db'}", alias="DATABASE_URL"

@@ -10,10 +10,12 @@ from __future__ import annotations
 from bot.rituals.buddies.ritual import BUDDIES
 from bot.rituals.contract import Ritual
 from bot.rituals.feedback.ritual import FEEDBACK
+from bot.rituals.releases.ritual import RELEASES
 from bot.rituals.triage.ritual import TRIAGE
 
 INSTALLED: tuple[Ritual, ...] = (
     FEEDBACK,
     TRIAGE,
     BUDDIES,
+    RELEASES,
 )

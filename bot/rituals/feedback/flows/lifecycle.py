@@ -72,6 +72,20 @@ class LifecycleFlow(FeedbackCore):
         self._permissions.require(
             team_id=team_id, user_id=user_id, permission=Permission.CHANGE_STATUS
         )
+        return self._apply_status(team_id=team_id, item_id=item_id, request=request, now=now)
+
+    def ship_for_release(
+        self, *, team_id: str, item_id: int, link: str | None, now: datetime
+    ) -> StatusChange:
+        """Marks an item shipped because a published release answers it (the releases ritual;
+        the release's own approval stands in for a reviewer). Same rules and same `notify` as
+        `change_status`; an item already shipped changes nothing and tells nobody again."""
+        request = StatusRequest(Status.SHIPPED, link=link)
+        return self._apply_status(team_id=team_id, item_id=item_id, request=request, now=now)
+
+    def _apply_status(
+        self, *, team_id: str, item_id: int, request: StatusRequest, now: datetime
+    ) -> StatusChange:
         with self._units.begin(team_id) as store:
             item = store.item(item_id)
             if item is None or item.merged_into_id is not None:
