@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.db import make_engine, make_sessions, upgrade_database
+from bot.rituals.cli_args import parse_day
 from bot.rituals.contract import CliGroups
 from bot.rituals.releases.service import export_releases, release_teams
 
@@ -16,17 +16,12 @@ from bot.rituals.releases.service import export_releases, release_teams
 def add_commands(groups: CliGroups) -> None:
     releases = groups.export.add_parser("releases", help="release announcements (CSV or JSON)")
     releases.add_argument("--format", choices=["csv", "json"], default="csv")
-    releases.add_argument("--since", type=_day, help="only releases created on or after YYYY-MM-DD")
+    releases.add_argument(
+        "--since", type=parse_day, help="only releases created on or after YYYY-MM-DD"
+    )
     releases.add_argument("--team", help="Slack team id (T...); optional with one workspace")
     releases.add_argument("--output", "-o", help="write to this file instead of stdout")
     releases.set_defaults(handler=export_command)
-
-
-def _day(value: str) -> datetime:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-11-01") from None
 
 
 def export_command(settings: Settings, args: argparse.Namespace) -> int:
