@@ -19,7 +19,7 @@ from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
 from tests.support.feedback_forms import feedback_form_values, item_action_extra
-from tests.support.people import reviewer
+from tests.support.people import known_person, reviewer
 
 MESSAGE_TS = "1700000000.000100"
 
@@ -556,7 +556,7 @@ def test_feedback_export_uploads_a_csv_privately(
 def test_admin_edits_an_account_from_slack(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
     values = {
         FeedbackIds.ACCOUNT_NAME_BLOCK.value: {
             FeedbackIds.ACCOUNT_NAME_INPUT.value: {"type": "plain_text_input", "value": "Acme"}
@@ -582,7 +582,7 @@ def test_admin_edits_an_account_from_slack(
 def test_non_admin_cannot_edit_accounts(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
 ) -> None:
-    fake_slack.add_user("U1", is_admin=False)
+    known_person(container, fake_slack, "U1", is_admin=False)
 
     slack.command("/feedback", "edit account Acme")
 

@@ -1,5 +1,10 @@
-"""What every feedback listener shares: the view-submission helper that turns domain errors
-into inline errors, opening a modal, and the Slack gateway with its shared-channel cache."""
+"""What every feedback listener shares: the view-submission check that turns domain errors into
+inline errors, opening a modal, the after-ack helper and the Slack gateway.
+
+Every listener acks after database and memory work only; whatever calls Slack (views.open,
+respond, private replies, uploads) runs after the ack through `ListenerBase.after_ack`
+(bot/slack/listen.py), so a slow Slack never delays an ack.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from slack_sdk.models.views import View
 from bot.home.service import HomeService
 from bot.rituals.feedback.service import FeedbackService
 from bot.rituals.feedback.slack_io import SlackFeedbackGateway
+from bot.slack.listen import AfterAck
 from bot.slack.private_reply import SharedChannelCache
 from bot.workspace.admins import AdminGuard
 
@@ -24,17 +30,24 @@ Refusal = tuple[type[Exception], Callable[[Any], dict[str, str]]]
 Table = list[tuple[str, str, Callable[..., None]]]
 
 
-def submitted(ack: Ack, call: Callable[[], T], *refusals: Refusal) -> T | None:
-    """Acks a view submission. When `call` raises one of the refused errors the modal stays open
-    with inline errors and None is returned; otherwise the modal closes and the result is."""
+class Refused:
+    """What `checked` returns when the modal stays open with inline errors (already acked)."""
+
+
+REFUSED = Refused()
+
+
+def checked(ack: Ack, call: Callable[[], T], *refusals: Refusal) -> T | Refused:
+    """Runs a view submission's database work before the ack. When `call` raises one of the
+    refused errors the modal stays open with inline errors (acked here) and `REFUSED` is
+    returned; otherwise nothing is acked yet: the caller acks, with `AfterAck.ack_then` when it
+    still has Slack calls to make."""
     try:
-        result = call()
+        return call()
     except tuple(kind for kind, _ in refusals) as error:
         errors = next(to_errors(error) for kind, to_errors in refusals if isinstance(error, kind))
         ack(response_action="errors", errors=errors)
-        return None
-    ack()
-    return result
+        return REFUSED
 
 
 def open_modal(client: WebClient, trigger_id: str, view: View) -> Any:
@@ -53,12 +66,14 @@ class ListenerBase:
         home: HomeService,
         clock: Clock,
         shared: SharedChannelCache,
+        after_ack: AfterAck,
     ) -> None:
         self._feedback = feedback
         self._admins = admins
         self._home = home
         self._clock = clock
         self._shared = shared
+        self._after_ack = after_ack
 
     def table(self) -> Table:
         raise NotImplementedError

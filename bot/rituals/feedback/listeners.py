@@ -1,9 +1,11 @@
 """Feedback listeners, registered from tables: capture here (`/feedback`, the form, the message
 shortcut and the capture emoji), review in `review_listeners` (duplicates, lifecycle, accounts,
-settings). Each one: ack → parse into a typed value → one service call → render.
+settings). Each one: parse into a typed value → one service call → render.
 
-Slack calls that only deliver the answer (private replies, modals) happen after the ack, through
-`SlackFeedbackGateway`; nothing here touches the database or decides a business rule.
+Before the ack only parsing and the database: a view submission's save (so bad input stays in
+the modal as inline errors). Everything that calls Slack (modals, private replies, uploads) runs
+after the ack on the after-ack pool (`AfterAck.ack_then`); commands and actions do their service
+call there too. Nothing here decides a business rule.
 """
 
 from __future__ import annotations
@@ -30,14 +32,19 @@ from bot.rituals.feedback.listener_kit import (
     Clock,
     ListenerBase,
     Payload,
+    Refused,
     Table,
+    checked,
     open_modal,
-    submitted,
 )
 from bot.rituals.feedback.review_listeners import ACCOUNTS_WHAT, ReviewListeners
 from bot.rituals.feedback.service import FeedbackService
+from bot.slack.after_ack import seconds_since_received
+from bot.slack.listen import TRIGGER_BUDGET, AfterAck, SlackTooSlowError
 from bot.slack.private_reply import SharedChannelCache
 from bot.workspace.admins import AdminGuard
+
+EXPORT_COMING = ":hourglass_flowing_sand: Preparing your export; it arrives as a DM."
 
 
 def _form_errors(invalid: FeedbackInvalid) -> dict[str, str]:
@@ -77,8 +84,8 @@ class CaptureListeners(ListenerBase):
         if parsed.kind is CommandKind.HELP:
             ack(blocks=[b.to_dict() for b in blocks.build_help_blocks()], text="/feedback help")
             return
-        if parsed.kind is CommandKind.EXPORT:
-            ack(text=":hourglass_flowing_sand: Preparing your export; it arrives as a DM.")
+
+        def export() -> None:
             csv_text = "".join(self._feedback.export(team_id=team_id, fmt="csv", since=None))
             self.gateway(client).upload_privately(
                 user_id=user_id,
@@ -86,19 +93,24 @@ class CaptureListeners(ListenerBase):
                 content=csv_text,
                 comment="Your feedback export (only you can see this).",
             )
-            return
-        ack()
-        if parsed.kind is CommandKind.FORM:
+
+        def open_form() -> None:
             areas = self._feedback.settings(team_id=team_id).areas
             metadata = FeedbackModalMetadata(channel_id=channel_id)
             view = blocks.build_feedback_modal(areas=areas, metadata=metadata, submitter=user_id)
             open_modal(client, command["trigger_id"], view)
-        elif parsed.kind is CommandKind.EDIT_ACCOUNT:
+
+        def open_account() -> None:
+            # A person never seen is looked up in Slack here (after the ack): that may take
+            # the trigger id's whole life, so check it is still worth opening the modal.
             self._admins.require_admin(team_id=team_id, user_id=user_id, what=ACCOUNTS_WHAT)
+            if seconds_since_received() > TRIGGER_BUDGET:
+                raise SlackTooSlowError
             name = parsed.argument
             record = self._feedback.get_account(team_id=team_id, name=name) if name else None
             open_modal(client, command["trigger_id"], blocks.build_account_modal(name, record))
-        else:
+
+        def quick_capture() -> None:
             result = self._feedback.quick_capture(
                 team_id=team_id, text=parsed.argument, submitted_by=user_id, now=self._clock()
             )
@@ -109,6 +121,16 @@ class CaptureListeners(ListenerBase):
                 blocks=blocks.build_capture_confirmation(result, offer_details=True),
                 response_url=command.get("response_url"),
             )
+
+        then = self._after_ack.ack_then
+        if parsed.kind is CommandKind.EXPORT:
+            then(ack, command, client, export, ack_with={"text": EXPORT_COMING})
+        elif parsed.kind is CommandKind.FORM:
+            then(ack, command, client, open_form, trigger_bound=True)
+        elif parsed.kind is CommandKind.EDIT_ACCOUNT:
+            then(ack, command, client, open_account, trigger_bound=True)
+        else:
+            then(ack, command, client, quick_capture)
 
     # ---- the form ----------------------------------------------------------------------------
     def on_account_typed(self, ack: Ack, payload: Payload, context: BoltContext) -> None:
@@ -124,7 +146,7 @@ class CaptureListeners(ListenerBase):
         team_id, user_id = context.team_id or "", body["user"]["id"]
         if metadata.item_id is not None:
             item_id = metadata.item_id
-            submitted(
+            updated = checked(
                 ack,
                 lambda: self._feedback.update_details(
                     team_id=team_id,
@@ -135,8 +157,10 @@ class CaptureListeners(ListenerBase):
                 ),
                 (FeedbackInvalid, _form_errors),
             )
+            if not isinstance(updated, Refused):
+                ack()
             return
-        result = submitted(
+        result = checked(
             ack,
             lambda: self._feedback.capture(
                 team_id=team_id,
@@ -148,7 +172,10 @@ class CaptureListeners(ListenerBase):
             ),
             (FeedbackInvalid, _form_errors),
         )
-        if result is not None:
+        if isinstance(result, Refused):
+            return
+
+        def confirm() -> None:
             self.gateway(client).tell_privately(
                 user_id=user_id,
                 channel_id=metadata.channel_id,
@@ -156,92 +183,124 @@ class CaptureListeners(ListenerBase):
                 blocks=blocks.build_capture_confirmation(result, offer_details=False),
             )
 
+        self._after_ack.ack_then(ack, body, client, confirm)
+
     def on_add_details(
         self, ack: Ack, body: Payload, action: Payload, context: BoltContext, client: WebClient
     ) -> None:
-        ack()
         team_id = context.team_id or ""
-        item = self._feedback.get_item(team_id=team_id, item_id=int(action["value"]))
-        view = blocks.build_feedback_modal(
-            areas=self._feedback.settings(team_id=team_id).areas,
-            metadata=FeedbackModalMetadata(item_id=item.item_id),
-            submitter=body["user"]["id"],
-            draft=_draft_of(item),
-        )
-        open_modal(client, body["trigger_id"], view)
+
+        def open_details() -> None:
+            item = self._feedback.get_item(team_id=team_id, item_id=int(action["value"]))
+            view = blocks.build_feedback_modal(
+                areas=self._feedback.settings(team_id=team_id).areas,
+                metadata=FeedbackModalMetadata(item_id=item.item_id),
+                submitter=body["user"]["id"],
+                draft=_draft_of(item),
+            )
+            open_modal(client, body["trigger_id"], view)
+
+        self._after_ack.ack_then(ack, body, client, open_details, trigger_bound=True)
 
     # ---- the message shortcut and the capture emoji -----------------------------------------
     def on_capture_message(
         self, ack: Ack, shortcut: Payload, context: BoltContext, client: WebClient
     ) -> None:
-        ack()
         message = shortcut.get("message") or {}
         channel_id = (shortcut.get("channel") or {}).get("id")
         ts = str(message.get("ts") or shortcut.get("message_ts") or "")
         user_id = shortcut["user"]["id"]
+        team_id = context.team_id or ""
         draft = FeedbackDraft(
             text=str(message.get("text") or ""),
             source=Source.SLACK,
             on_behalf_of=message.get("user") or user_id,
         )
-        areas = self._feedback.settings(team_id=context.team_id or "").areas
 
-        def form(permalink: str | None) -> View:
-            metadata = FeedbackModalMetadata(
-                channel_id=channel_id, message_ts=ts, permalink=permalink
-            )
-            return blocks.build_feedback_modal(
-                areas=areas, metadata=metadata, submitter=user_id, draft=draft
-            )
+        def open_prefilled() -> None:
+            areas = self._feedback.settings(team_id=team_id).areas
 
-        opened = open_modal(client, shortcut["trigger_id"], form(None))
-        # The permalink is fetched after the modal is open (trigger ids live 3 s).
-        permalink = self.gateway(client).permalink(channel_id, ts) if channel_id and ts else None
-        if not permalink:
-            return
-        try:
-            client.views_update(
-                view_id=opened["view"]["id"],
-                hash=opened["view"].get("hash"),
-                view=form(permalink).to_dict(),
-            )
-        except SlackApiError as error:
-            # The person already typed or closed the form: it works without the link.
-            if error.response.get("error") not in {"hash_conflict", "not_found"}:
-                raise
+            def form(permalink: str | None) -> View:
+                metadata = FeedbackModalMetadata(
+                    channel_id=channel_id, message_ts=ts, permalink=permalink
+                )
+                return blocks.build_feedback_modal(
+                    areas=areas, metadata=metadata, submitter=user_id, draft=draft
+                )
 
-    def on_reaction(self, event: Payload, context: BoltContext, client: WebClient) -> None:
+            opened = open_modal(client, shortcut["trigger_id"], form(None))
+            # The permalink is fetched after the modal is open (trigger ids live 3 s).
+            slack = self.gateway(client)
+            permalink = slack.permalink(channel_id, ts) if channel_id and ts else None
+            if not permalink:
+                return
+            try:
+                client.views_update(
+                    view_id=opened["view"]["id"],
+                    hash=opened["view"].get("hash"),
+                    view=form(permalink).to_dict(),
+                )
+            except SlackApiError as error:
+                # The person already typed or closed the form: it works without the link.
+                if error.response.get("error") not in {"hash_conflict", "not_found"}:
+                    raise
+
+        self._after_ack.ack_then(ack, shortcut, client, open_prefilled, trigger_bound=True)
+
+    def on_reaction(
+        self, ack: Ack, body: Payload, event: Payload, context: BoltContext, client: WebClient
+    ) -> None:
         item = event.get("item") or {}
         if item.get("type") != "message":
+            ack()
             return
-        slack = self.gateway(client)
+        team_id = context.team_id or ""
         channel_id, user_id = str(item["channel"]), str(event["user"])
-        capture = self._feedback.capture_reaction(
-            team_id=context.team_id or "",
-            reaction=str(event.get("reaction") or ""),
-            reactor=user_id,
-            channel_id=channel_id,
-            ts=str(item["ts"]),
-            reader=slack,
-            now=self._clock(),
-        )
-        if capture.outcome is ReactionOutcome.UNREADABLE:
-            slack.send_dm(user_id=user_id, text=blocks.build_reaction_blocked_note(channel_id))
-        elif capture.outcome is ReactionOutcome.CAPTURED and capture.result is not None:
-            slack.tell_privately(
-                user_id=user_id,
+
+        def capture() -> None:
+            slack = self.gateway(client)
+            captured = self._feedback.capture_reaction(
+                team_id=team_id,
+                reaction=str(event.get("reaction") or ""),
+                reactor=user_id,
                 channel_id=channel_id,
-                text=blocks.capture_fallback_text(capture.result),
-                blocks=blocks.build_capture_confirmation(capture.result, offer_details=True),
+                ts=str(item["ts"]),
+                reader=slack,
+                now=self._clock(),
             )
+            if captured.outcome is ReactionOutcome.UNREADABLE:
+                slack.send_dm(user_id=user_id, text=blocks.build_reaction_blocked_note(channel_id))
+            elif captured.outcome is ReactionOutcome.CAPTURED and captured.result is not None:
+                slack.tell_privately(
+                    user_id=user_id,
+                    channel_id=channel_id,
+                    text=blocks.capture_fallback_text(captured.result),
+                    blocks=blocks.build_capture_confirmation(captured.result, offer_details=True),
+                )
+
+        # Bolt acked the event already; the work still leaves Bolt's listener pool.
+        self._after_ack.ack_then(ack, body, client, capture)
 
 
 def register(
-    app: App, *, feedback: FeedbackService, admins: AdminGuard, home: HomeService, clock: Clock
+    app: App,
+    *,
+    feedback: FeedbackService,
+    admins: AdminGuard,
+    home: HomeService,
+    clock: Clock,
+    after_ack: AfterAck,
 ) -> None:
     """Registers every feedback listener on the Bolt app, from the groups' tables."""
     shared = SharedChannelCache()
     for group in (CaptureListeners, ReviewListeners):
-        listeners = group(feedback=feedback, admins=admins, home=home, clock=clock, shared=shared)
+        listeners = group(
+            feedback=feedback,
+            admins=admins,
+            home=home,
+            clock=clock,
+            shared=shared,
+            after_ack=after_ack,
+        )
         for decorator, key, listener in listeners.table():
             getattr(app, decorator)(str(key))(listener)

@@ -1,5 +1,9 @@
 """Feedback review listeners: +1 and keep-separate on suggestions, the item menu (status
-changes, merge), the status and merge modals, and the admins' account and settings modals."""
+changes, merge), the status and merge modals, and the admins' account and settings modals.
+
+Actions do their work after the ack (`AfterAck.ack_then`); submissions save before it (inline
+errors need the answer) and tell people after it. Admin checks before the ack read only the
+stored person (`AdminGuard`)."""
 
 from __future__ import annotations
 
@@ -27,7 +31,14 @@ from bot.rituals.feedback.forms import (
     read_status_form,
 )
 from bot.rituals.feedback.ids import SETTINGS_BLOCKS, FeedbackIds
-from bot.rituals.feedback.listener_kit import ListenerBase, Payload, Table, open_modal, submitted
+from bot.rituals.feedback.listener_kit import (
+    ListenerBase,
+    Payload,
+    Refused,
+    Table,
+    checked,
+    open_modal,
+)
 
 SETTINGS_WHAT = "change feedback settings"
 ACCOUNTS_WHAT = "edit accounts"
@@ -74,25 +85,40 @@ class ReviewListeners(ListenerBase):
 
     # ---- duplicates ---------------------------------------------------------------------------
     def on_plus_one(
-        self, ack: Ack, body: Payload, action: Payload, context: BoltContext, respond: Respond
+        self,
+        ack: Ack,
+        body: Payload,
+        action: Payload,
+        context: BoltContext,
+        client: WebClient,
+        respond: Respond,
     ) -> None:
-        ack()
         new_id, _, existing_id = str(action["value"]).partition(":")
-        target = self._feedback.merge(
-            team_id=context.team_id or "",
-            source_id=int(new_id),
-            target_id=int(existing_id),
-            user_id=body["user"]["id"],
-            now=self._clock(),
-        )
-        note = blocks.build_merged_note(target, int(new_id))
-        respond(replace_original=True, text=f"Added a +1 to #{target.item_id}", blocks=note)
+        team_id, user_id = context.team_id or "", body["user"]["id"]
 
-    def on_keep_separate(self, ack: Ack, action: Payload, respond: Respond) -> None:
-        ack()
+        def merge() -> None:
+            target = self._feedback.merge(
+                team_id=team_id,
+                source_id=int(new_id),
+                target_id=int(existing_id),
+                user_id=user_id,
+                now=self._clock(),
+            )
+            note = blocks.build_merged_note(target, int(new_id))
+            respond(replace_original=True, text=f"Added a +1 to #{target.item_id}", blocks=note)
+
+        self._after_ack.ack_then(ack, body, client, merge)
+
+    def on_keep_separate(
+        self, ack: Ack, body: Payload, action: Payload, client: WebClient, respond: Respond
+    ) -> None:
         item_id = int(action["value"])
-        note = blocks.build_kept_separate_note(item_id)
-        respond(replace_original=True, text=f"Kept #{item_id} separate", blocks=note)
+
+        def keep() -> None:
+            note = blocks.build_kept_separate_note(item_id)
+            respond(replace_original=True, text=f"Kept #{item_id} separate", blocks=note)
+
+        self._after_ack.ack_then(ack, body, client, keep)
 
     # ---- lifecycle ----------------------------------------------------------------------------
     def on_item_action(
@@ -104,60 +130,75 @@ class ReviewListeners(ListenerBase):
         client: WebClient,
         respond: Respond,
     ) -> None:
-        ack()
         choice = ItemAction.decode(str(action["selected_option"]["value"]))
         team_id, user_id = context.team_id or "", body["user"]["id"]
-        if choice.choice is None or needs_details(choice.choice):
+        wanted = choice.choice
+
+        def open_details() -> None:
             item = self._feedback.get_item(team_id=team_id, item_id=choice.item_id)
             metadata = ItemModalMetadata(
                 item_id=choice.item_id,
-                status=choice.choice.value if choice.choice else None,
+                status=wanted.value if wanted else None,
                 channel_id=(body.get("channel") or {}).get("id"),
             )
-            build = blocks.build_merge_modal if choice.choice is None else blocks.build_status_modal
+            build = blocks.build_merge_modal if wanted is None else blocks.build_status_modal
             open_modal(client, body["trigger_id"], build(item, metadata))
+
+        if wanted is None or needs_details(wanted):
+            self._after_ack.ack_then(ack, body, client, open_details, trigger_bound=True)
             return
-        change = self._feedback.change_status(
-            team_id=team_id,
-            item_id=choice.item_id,
-            request=StatusRequest(choice.choice),
-            user_id=user_id,
-            now=self._clock(),
-        )
-        self.gateway(client).close_the_loop(change)
-        if (body.get("view") or {}).get("type") == "home":  # from the App Home: refresh it
-            self._home.publish_home(
-                client=client, team_id=team_id, user_id=user_id, now=self._clock()
+        status = wanted
+
+        def change() -> None:
+            changed = self._feedback.change_status(
+                team_id=team_id,
+                item_id=choice.item_id,
+                request=StatusRequest(status),
+                user_id=user_id,
+                now=self._clock(),
             )
-            return
-        text = blocks.status_changed_text(change)
-        respond(response_type="ephemeral", replace_original=False, text=text)
+            self.gateway(client).close_the_loop(changed)
+            if (body.get("view") or {}).get("type") == "home":  # from the App Home: refresh it
+                self._home.publish_home(
+                    client=client, team_id=team_id, user_id=user_id, now=self._clock()
+                )
+                return
+            text = blocks.status_changed_text(changed)
+            respond(response_type="ephemeral", replace_original=False, text=text)
+
+        self._after_ack.ack_then(ack, body, client, change)
 
     def on_status_details(
         self, ack: Ack, body: Payload, view: Payload, context: BoltContext, client: WebClient
     ) -> None:
         metadata = ItemModalMetadata.from_json(view["private_metadata"])
         link, reason = read_status_form(view["state"]["values"])
-        change = submitted(
+        user_id = body["user"]["id"]
+        change = checked(
             ack,
             lambda: self._feedback.change_status(
                 team_id=context.team_id or "",
                 item_id=metadata.item_id,
                 request=StatusRequest(metadata.wanted_status, link=link, reason=reason),
-                user_id=body["user"]["id"],
+                user_id=user_id,
                 now=self._clock(),
             ),
             (StatusChangeInvalid, _status_errors),
         )
-        if change is None:
+        if isinstance(change, Refused):
             return
-        slack = self.gateway(client)
-        slack.close_the_loop(change)
-        slack.tell_privately(
-            user_id=body["user"]["id"],
-            channel_id=metadata.channel_id,
-            text=blocks.status_changed_text(change),
-        )
+        changed = change
+
+        def tell() -> None:
+            slack = self.gateway(client)
+            slack.close_the_loop(changed)
+            slack.tell_privately(
+                user_id=user_id,
+                channel_id=metadata.channel_id,
+                text=blocks.status_changed_text(changed),
+            )
+
+        self._after_ack.ack_then(ack, body, client, tell)
 
     def on_merge_submitted(
         self, ack: Ack, body: Payload, view: Payload, context: BoltContext, client: WebClient
@@ -170,25 +211,32 @@ class ReviewListeners(ListenerBase):
                 errors={FeedbackIds.MERGE_TARGET_BLOCK.value: MERGE_NUMBER},
             )
             return
-        target = submitted(
+        user_id = body["user"]["id"]
+        target = checked(
             ack,
             lambda: self._feedback.merge(
                 team_id=context.team_id or "",
                 source_id=metadata.item_id,
                 target_id=target_id,
-                user_id=body["user"]["id"],
+                user_id=user_id,
                 now=self._clock(),
             ),
             (ItemNotFound, _merge_errors),
             (FeedbackInvalid, _merge_errors),
         )
-        if target is not None:
+        if isinstance(target, Refused):
+            return
+        merged = target
+
+        def tell() -> None:
             self.gateway(client).tell_privately(
-                user_id=body["user"]["id"],
+                user_id=user_id,
                 channel_id=metadata.channel_id,
-                text=f"Merged #{metadata.item_id} into #{target.item_id}",
-                blocks=blocks.build_merged_note(target, metadata.item_id),
+                text=f"Merged #{metadata.item_id} into #{merged.item_id}",
+                blocks=blocks.build_merged_note(merged, metadata.item_id),
             )
+
+        self._after_ack.ack_then(ack, body, client, tell)
 
     # ---- accounts and settings (admins) ------------------------------------------------------
     def on_account_saved(
@@ -208,7 +256,8 @@ class ReviewListeners(ListenerBase):
             self._admins.require_admin(team_id=team_id, user_id=user_id, what=ACCOUNTS_WHAT)
             self._feedback.save_account(team_id=team_id, record=record, now=self._clock())
 
-        submitted(ack, save, (AccountInvalid, _account_errors))
+        if not isinstance(checked(ack, save, (AccountInvalid, _account_errors)), Refused):
+            ack()
 
     def on_settings_saved(
         self, ack: Ack, body: Payload, view: Payload, context: BoltContext
@@ -225,4 +274,5 @@ class ReviewListeners(ListenerBase):
                 team_id=team_id, settings=settings, user_id=user_id, now=self._clock()
             )
 
-        submitted(ack, save, (SettingsInvalid, _settings_errors))
+        if not isinstance(checked(ack, save, (SettingsInvalid, _settings_errors)), Refused):
+            ack()

@@ -39,7 +39,12 @@ def build(deps: RitualDeps) -> RitualParts:
 
     def register(app: App, slack: SlackDeps) -> None:
         listeners.register(
-            app, feedback=feedback, admins=slack.admins, home=slack.home, clock=slack.clock
+            app,
+            feedback=feedback,
+            admins=slack.admins,
+            home=slack.home,
+            clock=slack.clock,
+            after_ack=slack.after_ack,
         )
 
     def open_settings(
