@@ -1,0 +1,100 @@
+"""The buddy ritual under a slow Slack: every `/buddy` request is acked at once (the Web API part
+runs after the ack), through the real Flask + Bolt app and the Web API stand-in."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import select
+
+from bot.rituals.buddies.ids import BuddyIds
+from bot.rituals.buddies.models import BuddyMember
+from bot.rituals.buddies.service import BuddyService
+from bot.wiring import Container
+from tests.support.buddies import install_buddies
+from tests.support.driver import SlackDriver, all_text
+from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.slack_requests import SlackRequests
+from tests.support.waiting import eventually
+
+SLOW = 5.0  # seconds Slack takes to answer views.open and users.info
+LIVENESS = 3.0  # Slack's ack deadline, used as a generous bound (the ack is ~instant)
+NY = "America/New_York"
+
+
+def _timed_command(
+    container: Container, requests: SlackRequests, barrier: threading.Barrier, text: str, user: str
+) -> tuple[int, float]:
+    driver = SlackDriver(container.web, requests)
+    request = requests.command("/buddy", text, user_id=user)
+    barrier.wait()
+    started = time.monotonic()
+    response = driver.send(request)
+    return response.status_code, time.monotonic() - started
+
+
+def test_buddy_call_and_join_are_acked_at_once_while_slack_takes_5_seconds(
+    container: Container, fake_slack: FakeSlackApi, slack_requests: SlackRequests
+) -> None:
+    install_buddies(container)
+    # More requests at once than Bolt has listener threads (8 in the tests): a listener that
+    # waited on Slack would hold one for 5 s and leave the rest unacknowledged.
+    reps = [f"R{n}" for n in range(10)]
+    pms = [f"P{n}" for n in range(10)]
+    for user in reps + pms:
+        fake_slack.add_user(user, tz=NY)
+    fake_slack.stall("views.open", SLOW, times=None)
+    fake_slack.stall("users.info", SLOW, times=None)
+    jobs = [("call", user) for user in reps] + [("join pm", user) for user in pms]
+    barrier = threading.Barrier(len(jobs))
+    answers: list[tuple[int, float]] = []
+    lock = threading.Lock()
+
+    def send(text: str, user: str) -> None:
+        answer = _timed_command(container, slack_requests, barrier, text, user)
+        with lock:
+            answers.append(answer)
+
+    threads = [threading.Thread(target=send, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(answers) == len(jobs)
+    assert [status for status, _ in answers] == [200] * len(jobs)
+    assert max(seconds for _, seconds in answers) < LIVENESS
+    # The work still happens after the acks: a modal asked for each call, each PM enrolled.
+    opened = fake_slack.wait_for("views.open", len(reps), timeout=4 * SLOW)
+    assert [c.params["view"]["callback_id"] for c in opened] == [BuddyIds.CALL_MODAL.value] * len(
+        reps
+    )
+    joined = [body for _, body in fake_slack.wait_for_response(len(pms), timeout=4 * SLOW)]
+    assert all("You're in the *PM* group" in body["text"] for body in joined)
+
+    def enrolled() -> list[tuple[str, str]]:
+        with container.sessions() as session:
+            rows = session.scalars(select(BuddyMember).order_by(BuddyMember.user_id))
+            return [(m.user_id, m.group_name) for m in rows]
+
+    assert eventually(enrolled, lambda rows: len(rows) == len(pms)) == [(u, "pm") for u in pms]
+
+
+def test_the_call_form_opens_with_the_stored_zone_and_follows_slack_after(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
+) -> None:
+    buddies: BuddyService = install_buddies(container)
+    fake_slack.add_user("R9", tz=NY)  # never seen by opsbot: no stored zone yet
+
+    slack.command("/buddy", "call", user_id="R9")
+
+    [opened] = fake_slack.wait_for("views.open")
+    [updated] = fake_slack.wait_for("views.update")
+    asked = [c for c in fake_slack.calls if c.method == "users.info"]
+
+    assert "UTC" in all_text(opened.params["view"]["blocks"])
+    assert NY in all_text(updated.params["view"]["blocks"])
+    assert str(updated.params["view_id"]).startswith("V")
+    assert asked[0].at >= opened.at  # Slack was asked who R9 is only once the modal was open
+    assert buddies.time_zone_of(team_id=TEAM_ID, user_id="R9") == NY
