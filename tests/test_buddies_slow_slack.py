@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date
+from datetime import time as dt_time
 
 from sqlalchemy import select
 
@@ -12,9 +14,12 @@ from bot.rituals.buddies.ids import BuddyIds
 from bot.rituals.buddies.models import BuddyMember
 from bot.rituals.buddies.service import BuddyService
 from bot.wiring import Container
-from tests.support.buddies import install_buddies
-from tests.support.driver import SlackDriver, all_text
+from bot.workspace.models import RoleGrant
+from bot.workspace.roles import Grant
+from tests.support.buddies import call_form_values, install_buddies
+from tests.support.driver import SlackDriver, all_text, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.people import known_person
 from tests.support.slack_requests import SlackRequests
 from tests.support.waiting import eventually
 
@@ -98,3 +103,88 @@ def test_the_call_form_opens_with_the_stored_zone_and_follows_slack_after(
     assert str(updated.params["view_id"]).startswith("V")
     assert asked[0].at >= opened.at  # Slack was asked who R9 is only once the modal was open
     assert buddies.time_zone_of(team_id=TEAM_ID, user_id="R9") == NY
+
+
+def test_bad_call_input_is_answered_in_the_form_without_asking_slack(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
+) -> None:
+    install_buddies(container)
+    fake_slack.stall("users.info", SLOW, times=None)
+    request = slack.requests.view_submission(
+        BuddyIds.CALL_MODAL.value,
+        call_form_values(day=date(2026, 11, 20), at=dt_time(10, 0), link="not a link"),
+        user_id="R1",
+    )
+
+    started = time.monotonic()
+    answer = body_json(slack.send(request))
+
+    assert time.monotonic() - started < 1.0
+    assert answer["response_action"] == "errors"
+    assert "meeting link" in answer["errors"][BuddyIds.LINK_BLOCK.value]
+    assert fake_slack.attempts_to("users.info") == []
+
+
+def test_a_slack_failure_after_the_ack_is_told_privately_and_the_ack_stands(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
+) -> None:
+    install_buddies(container)
+    fake_slack.fail("views.open", status=500)
+
+    response = slack.command("/buddy", "call", user_id="R1")
+
+    assert (response.status_code, response.get_data()) == (200, b"")
+    told = fake_slack.wait_for("chat.postEphemeral")[0]
+    assert (told.params["user"], told.channel) == ("R1", "C1")
+    assert "Something went wrong" in told.params["text"]
+
+
+def test_an_admin_opsbot_never_saw_is_read_from_slack_after_the_ack_and_may_set_the_target(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
+) -> None:
+    install_buddies(container)
+    fake_slack.add_user("UNEW", is_admin=True)
+
+    slack.command("/buddy", "target 3", user_id="UNEW")
+
+    [(_, answer)] = fake_slack.wait_for_response()
+    assert answer["text"] == "Each PM's target is now 3 calls a month."
+    assert [c.params["user"] for c in fake_slack.calls_to("users.info")] == ["UNEW"]
+
+
+def test_an_admin_granted_in_opsbot_may_add_people_and_a_plain_member_may_not(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
+) -> None:
+    buddies = install_buddies(container)
+    known_person(container, fake_slack, "UGRANTED")  # not a Slack admin
+    known_person(container, fake_slack, "UPLAIN")
+    fake_slack.add_user("R1", tz=NY)
+    _grant_admin(container, "UGRANTED")
+
+    slack.command("/buddy", "add <@R1> sales", user_id="UPLAIN")
+    refused = fake_slack.wait_for_response(1)[-1][1]
+    slack.command("/buddy", "add <@R1> sales", user_id="UGRANTED")
+    added = fake_slack.wait_for_response(2)[-1][1]
+
+    assert "Only workspace admins" in refused["text"]
+    assert "<@R1>" in added["text"]
+    assert buddies.time_zone_of(team_id=TEAM_ID, user_id="R1") == NY
+    with container.sessions() as session:
+        member = session.scalars(select(BuddyMember)).one()
+        assert (member.user_id, member.group_name, member.added_by) == ("R1", "sales", "UGRANTED")
+
+
+def _grant_admin(container: Container, user_id: str) -> None:
+    """An admin made in opsbot (as `/ops roles grant @x admin` would), not in Slack."""
+    now = container.clock()
+    container.services.workspaces.ensure_workspace(team_id=TEAM_ID, now=now)
+    with container.sessions.begin() as session:
+        session.add(
+            RoleGrant(
+                team_id=TEAM_ID,
+                user_id=user_id,
+                role=Grant.ADMIN.value,
+                granted_by="UOWNER",
+                granted_at=now,
+            )
+        )
