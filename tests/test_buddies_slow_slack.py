@@ -188,3 +188,18 @@ def _grant_admin(container: Container, user_id: str) -> None:
                 granted_at=now,
             )
         )
+
+
+def test_a_call_form_submitted_before_slack_answered_is_not_corrected_and_nobody_is_alarmed(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
+) -> None:
+    install_buddies(container)
+    fake_slack.add_user("R8", tz=NY)
+    fake_slack.error("views.update", "not_found")  # the person submitted or closed it meanwhile
+
+    slack.command("/buddy", "call", user_id="R8")
+
+    fake_slack.wait_for("views.update", include_failed=True)
+    assert eventually(container.after_ack.pool.in_flight, lambda left: left == 0) == 0
+    assert fake_slack.attempts_to("chat.postEphemeral") == []
+    assert fake_slack.attempts_to("chat.postMessage") == []

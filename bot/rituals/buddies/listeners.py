@@ -13,6 +13,7 @@ rep's note).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -20,6 +21,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserFacingError
 from bot.rituals.buddies import blocks
@@ -36,7 +38,11 @@ from bot.rituals.feedback.service import FeedbackService
 from bot.slack.listen import AfterAck
 from bot.slack.private_reply import PrivateReplies, SharedChannelCache
 
+logger = logging.getLogger(__name__)
+
 Clock = Callable[[], datetime]
+# views.update of a modal the person submitted or closed (or changed) meanwhile
+GONE_VIEW_ERRORS = frozenset({"not_found", "hash_conflict", "view_not_found"})
 OUTCOME_ACTION = re.compile(rf"^{re.escape(BuddyIds.OUTCOME.value)}-")
 
 
@@ -84,12 +90,19 @@ def register(
                     view=blocks.build_call_modal(time_zone=zone, metadata=metadata).to_dict(),
                 )
                 fresh = calls.refreshed_zone(team_id=team_id, user_id=user_id, now=clock())
-                if fresh != zone:
+                if fresh == zone:
+                    return
+                try:
                     client.views_update(
                         view_id=opened["view"]["id"],
                         hash=opened["view"].get("hash"),
                         view=blocks.build_call_modal(time_zone=fresh, metadata=metadata).to_dict(),
                     )
+                except SlackApiError as error:
+                    if error.response.get("error") not in GONE_VIEW_ERRORS:
+                        raise
+                    # Submitted or closed meanwhile: nothing to correct, nobody to tell.
+                    logger.info("buddy call form already gone: %s", error.response.get("error"))
 
             after_ack.ack_then(ack, command, client, open_call_form, trigger_bound=True)
             return
