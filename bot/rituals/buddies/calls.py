@@ -61,8 +61,14 @@ class CallService:
         self._feedback = feedback
         self._metrics = metrics
 
-    def call_form(self, *, team_id: str, user_id: str, now: datetime) -> str:
-        """The rep's time zone for the `/buddy call` modal, re-read from Slack."""
+    def call_form(self, *, team_id: str, user_id: str) -> str:
+        """The rep's time zone for the `/buddy call` modal as stored (database only: the modal
+        must open within the trigger id's 3 s, whatever Slack's speed)."""
+        return self._buddies.time_zone_of(team_id=team_id, user_id=user_id)
+
+    def refreshed_zone(self, *, team_id: str, user_id: str, now: datetime) -> str:
+        """Re-reads the rep from Slack (users.info; after the ack only) and stores their zone,
+        which `share_call` then reads. Raises `BuddyError` for someone who left Slack."""
         return self._buddies.refresh_person(team_id=team_id, user_id=user_id, now=now)
 
     def share_call(
@@ -70,8 +76,10 @@ class CallService:
     ) -> CallView:
         """Stores a call a rep shares: asked to their buddy PM, or offered to every PM with room
         when the rep has no buddy yet. Raises `CallInvalid` (per field) or `BuddyError`.
-        Idempotent on `request_key` (the modal submission)."""
-        time_zone = self._buddies.refresh_person(team_id=team_id, user_id=rep_user_id, now=now)
+        Idempotent on `request_key` (the modal submission). Database only, so that the form's
+        errors can be the submission's ack: the times are read in the rep's stored zone, the one
+        the modal showed (refreshed from Slack when it was opened)."""
+        time_zone = self._buddies.time_zone_of(team_id=team_id, user_id=rep_user_id)
         clean = clean_call(draft, time_zone=time_zone, now=now)
         with self._sessions.begin() as session:
             existing = queries.call_by_key(session, team_id, request_key)

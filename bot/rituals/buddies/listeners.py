@@ -1,13 +1,19 @@
-"""Buddy listeners: ack → parse → one service call → render.
+"""Buddy listeners: parse → (database only) → ack → the Slack part after the ack.
 
-Errors a person can fix (`BuddyError`, `NotAdminError`) that happen after the ack are answered
-here, privately, rather than raised: Bolt would reset an ack already sent (SLACK-FACTS "Ack
-reset"). After a call is shared, claimed or declined, `CallNotifier` lets the outbox deliver
-what that changed (the ask, the offers, the rep's note).
+No ack here waits on Slack (bot/slack/listen.py): before the ack a listener only parses and
+reads or writes the database, so even the inline errors of a modal (`response_action="errors"`)
+are answered at once; every Web API call (views.open/update, `respond`, private replies, users.info,
+user-group and channel members) is handed to `after_ack.ack_then`, on the bounded after-ack pool.
+Errors a person can fix (`BuddyError`, `NotAdminError`) after the ack are answered here,
+privately; anything else is reported privately by `ack_then` and never reaches Bolt (whose
+ack-reset path would turn the answered request into a 404). After a call is shared, claimed or
+declined, `CallNotifier` lets the outbox deliver what that changed (the ask, the offers, the
+rep's note).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -15,6 +21,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.errors import UserFacingError
 from bot.rituals.buddies import blocks
@@ -28,9 +35,14 @@ from bot.rituals.feedback.domain import FeedbackInvalid
 from bot.rituals.feedback.forms import read_feedback_form
 from bot.rituals.feedback.ids import FIELD_BLOCKS, FeedbackIds
 from bot.rituals.feedback.service import FeedbackService
+from bot.slack.listen import AfterAck
 from bot.slack.private_reply import PrivateReplies, SharedChannelCache
 
+logger = logging.getLogger(__name__)
+
 Clock = Callable[[], datetime]
+# views.update of a modal the person submitted or closed (or changed) meanwhile
+GONE_VIEW_ERRORS = frozenset({"not_found", "hash_conflict", "view_not_found"})
 OUTCOME_ACTION = re.compile(rf"^{re.escape(BuddyIds.OUTCOME.value)}-")
 
 
@@ -42,6 +54,7 @@ def register(
     feedback: FeedbackService,
     notifier: CallNotifier,
     clock: Clock,
+    after_ack: AfterAck,
 ) -> None:
     shared = SharedChannelCache()
 
@@ -52,36 +65,62 @@ def register(
             user_id=user_id, channel_id=channel_id, text=text, blocks=list(built)
         )
 
+    def refuse(respond: Respond, error: UserFacingError) -> None:
+        respond(text=str(error), response_type="ephemeral", replace_original=False)
+
     # ---- /buddy ------------------------------------------------------------------------------
     @app.command(BuddyIds.COMMAND.value)
     def on_buddy(
         ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
     ) -> None:
         team_id, user_id = context.team_id or "", command["user_id"]
-        now = clock()
-        parsed = parse_command(command.get("text") or "", today=now.date())
+        parsed = parse_command(command.get("text") or "", today=clock().date())
         if parsed.command is Command.HELP:
             ack(text="/buddy help", blocks=[b.to_dict() for b in blocks.build_help(parsed.problem)])
             return
         if parsed.command is Command.CALL:
-            ack()
+
+            def open_call_form() -> None:
+                # The stored zone first, so the modal opens within the trigger's 3 s; then the
+                # person is re-read from Slack and the modal corrected if their zone changed.
+                zone = calls.call_form(team_id=team_id, user_id=user_id)
+                metadata = ModalMetadata(channel_id=command.get("channel_id"))
+                opened = client.views_open(
+                    trigger_id=command["trigger_id"],
+                    view=blocks.build_call_modal(time_zone=zone, metadata=metadata).to_dict(),
+                )
+                fresh = calls.refreshed_zone(team_id=team_id, user_id=user_id, now=clock())
+                if fresh == zone:
+                    return
+                try:
+                    client.views_update(
+                        view_id=opened["view"]["id"],
+                        hash=opened["view"].get("hash"),
+                        view=blocks.build_call_modal(time_zone=fresh, metadata=metadata).to_dict(),
+                    )
+                except SlackApiError as error:
+                    if error.response.get("error") not in GONE_VIEW_ERRORS:
+                        raise
+                    # Submitted or closed meanwhile: nothing to correct, nobody to tell.
+                    logger.info("buddy call form already gone: %s", error.response.get("error"))
+
+            after_ack.ack_then(ack, command, client, open_call_form, trigger_bound=True)
+            return
+
+        def enrol() -> None:
+            # Enrolment may read several people from Slack: answered through response_url.
             try:
-                zone = calls.call_form(team_id=team_id, user_id=user_id, now=now)
+                text, built = _enrolment(
+                    service, parsed, team_id=team_id, user_id=user_id, now=clock()
+                )
             except UserFacingError as error:
                 respond(text=str(error), response_type="ephemeral")
                 return
-            view = blocks.build_call_modal(
-                time_zone=zone, metadata=ModalMetadata(channel_id=command.get("channel_id"))
+            respond(
+                text=text, blocks=[b.to_dict() for b in built] or None, response_type="ephemeral"
             )
-            client.views_open(trigger_id=command["trigger_id"], view=view.to_dict())
-            return
-        ack()  # enrolment may read several people from Slack: answer through response_url
-        try:
-            text, built = _enrolment(service, parsed, team_id=team_id, user_id=user_id, now=now)
-        except UserFacingError as error:
-            respond(text=str(error), response_type="ephemeral")
-            return
-        respond(text=text, blocks=[b.to_dict() for b in built] or None, response_type="ephemeral")
+
+        after_ack.ack_then(ack, command, client, enrol)
 
     @app.options(BuddyIds.ACCOUNT_SELECT.value)
     def on_account_typed(ack: Ack, payload: dict[str, Any], context: BoltContext) -> None:
@@ -100,7 +139,7 @@ def register(
         team_id, user_id = context.team_id or "", body["user"]["id"]
         metadata = ModalMetadata.from_json(view.get("private_metadata") or "")
         draft = read_call_form(view["state"]["values"])
-        try:
+        try:  # parsing and the database only: the form's errors are the ack itself
             call = calls.share_call(
                 team_id=team_id,
                 rep_user_id=user_id,
@@ -115,9 +154,12 @@ def register(
         except UserFacingError as error:
             ack(response_action="errors", errors={BuddyIds.ACCOUNT_BLOCK.value: str(error)})
             return
-        ack()
-        notifier.notify(team_id=team_id)
-        tell(client, user_id, metadata.channel_id, blocks.call_shared_text(call))
+
+        def announce() -> None:
+            notifier.notify(team_id=team_id)
+            tell(client, user_id, metadata.channel_id, blocks.call_shared_text(call))
+
+        after_ack.ack_then(ack, body, client, announce)
 
     # ---- the PM's answer ---------------------------------------------------------------------
     @app.action(BuddyIds.JOIN.value)
@@ -126,24 +168,31 @@ def register(
         body: dict[str, Any],
         action: dict[str, Any],
         context: BoltContext,
+        client: WebClient,
         respond: Respond,
     ) -> None:
-        ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
-        try:
-            result = calls.claim(
-                team_id=team_id, call_id=int(action["value"]), user_id=user_id, now=clock()
+
+        def join() -> None:
+            # One conditional UPDATE decides the owner, however many clicks arrive at once.
+            try:
+                result = calls.claim(
+                    team_id=team_id, call_id=int(action["value"]), user_id=user_id, now=clock()
+                )
+            except UserFacingError as error:
+                refuse(respond, error)
+                return
+            if result.won:
+                notifier.notify(team_id=team_id)  # the rep's note goes to the outbox first
+            zone = service.time_zone_of(team_id=team_id, user_id=user_id)
+            built = blocks.build_claim_answer(result, time_zone=zone)
+            respond(
+                text=built_text(result.won),
+                blocks=[b.to_dict() for b in built],
+                replace_original=True,
             )
-        except UserFacingError as error:
-            respond(text=str(error), response_type="ephemeral", replace_original=False)
-            return
-        if result.won:
-            notifier.notify(team_id=team_id)  # the rep's note goes to the outbox first
-        zone = service.time_zone_of(team_id=team_id, user_id=user_id)
-        built = blocks.build_claim_answer(result, time_zone=zone)
-        respond(
-            text=built_text(result.won), blocks=[b.to_dict() for b in built], replace_original=True
-        )
+
+        after_ack.ack_then(ack, body, client, join)
 
     @app.action(BuddyIds.DECLINE.value)
     def on_decline(
@@ -151,22 +200,28 @@ def register(
         body: dict[str, Any],
         action: dict[str, Any],
         context: BoltContext,
+        client: WebClient,
         respond: Respond,
     ) -> None:
-        ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
-        try:
-            result = calls.decline(
-                team_id=team_id, call_id=int(action["value"]), user_id=user_id, now=clock()
+
+        def decline() -> None:
+            try:
+                result = calls.decline(
+                    team_id=team_id, call_id=int(action["value"]), user_id=user_id, now=clock()
+                )
+            except UserFacingError as error:
+                refuse(respond, error)
+                return
+            if result.offered:
+                notifier.notify(team_id=team_id)
+            zone = service.time_zone_of(team_id=team_id, user_id=user_id)
+            built = blocks.build_declined_answer(
+                result.call, offered=result.offered, time_zone=zone
             )
-        except UserFacingError as error:
-            respond(text=str(error), response_type="ephemeral", replace_original=False)
-            return
-        if result.offered:
-            notifier.notify(team_id=team_id)
-        zone = service.time_zone_of(team_id=team_id, user_id=user_id)
-        built = blocks.build_declined_answer(result.call, offered=result.offered, time_zone=zone)
-        respond(text="Noted", blocks=[b.to_dict() for b in built], replace_original=True)
+            respond(text="Noted", blocks=[b.to_dict() for b in built], replace_original=True)
+
+        after_ack.ack_then(ack, body, client, decline)
 
     @app.action(BuddyIds.MEETING.value)
     @app.action(BuddyIds.CALENDAR.value)
@@ -183,20 +238,23 @@ def register(
         client: WebClient,
         respond: Respond,
     ) -> None:
-        ack()
         team_id, user_id = context.team_id or "", body["user"]["id"]
-        try:
-            form = calls.takeaway_form(
-                team_id=team_id, call_id=int(action["value"]), user_id=user_id
-            )
-        except UserFacingError as error:
-            respond(text=str(error), response_type="ephemeral", replace_original=False)
-            return
         channel_id = (body.get("channel") or {}).get("id")
-        view = blocks.build_takeaway_modal(
-            form.call, areas=form.areas, user_id=user_id, channel_id=channel_id
-        )
-        client.views_open(trigger_id=body["trigger_id"], view=view.to_dict())
+
+        def open_takeaways() -> None:
+            try:
+                form = calls.takeaway_form(
+                    team_id=team_id, call_id=int(action["value"]), user_id=user_id
+                )
+            except UserFacingError as error:
+                refuse(respond, error)
+                return
+            view = blocks.build_takeaway_modal(
+                form.call, areas=form.areas, user_id=user_id, channel_id=channel_id
+            )
+            client.views_open(trigger_id=body["trigger_id"], view=view.to_dict())
+
+        after_ack.ack_then(ack, body, client, open_takeaways, trigger_bound=True)
 
     @app.view(BuddyIds.TAKEAWAY_MODAL.value)
     def on_takeaway_saved(
@@ -209,7 +267,7 @@ def register(
         team_id, user_id = context.team_id or "", body["user"]["id"]
         metadata = ModalMetadata.from_json(view.get("private_metadata") or "")
         draft = read_feedback_form(view["state"]["values"])
-        try:
+        try:  # parsing and the database only: the form's errors are the ack itself
             item_id = calls.capture_takeaway(
                 team_id=team_id,
                 call_id=metadata.call_id or 0,
@@ -225,9 +283,12 @@ def register(
         except UserFacingError as error:
             ack(response_action="errors", errors={FeedbackIds.TEXT_BLOCK.value: str(error)})
             return
-        ack()
-        call = calls.get_call(team_id=team_id, call_id=metadata.call_id or 0)
-        tell(client, user_id, metadata.channel_id, blocks.takeaway_saved_text(item_id, call))
+
+        def confirm() -> None:
+            call = calls.get_call(team_id=team_id, call_id=metadata.call_id or 0)
+            tell(client, user_id, metadata.channel_id, blocks.takeaway_saved_text(item_id, call))
+
+        after_ack.ack_then(ack, body, client, confirm)
 
     @app.action(OUTCOME_ACTION)
     def on_outcome(
@@ -235,28 +296,32 @@ def register(
         body: dict[str, Any],
         action: dict[str, Any],
         context: BoltContext,
+        client: WebClient,
         respond: Respond,
     ) -> None:
-        ack()
         raw_id, _, raw_outcome = str(action.get("value") or "").partition(":")
-        try:
-            call = calls.record_outcome(
-                team_id=context.team_id or "",
-                call_id=int(raw_id),
-                user_id=body["user"]["id"],
-                outcome=CallOutcome(raw_outcome),
-                now=clock(),
+
+        def record() -> None:
+            try:
+                call = calls.record_outcome(
+                    team_id=context.team_id or "",
+                    call_id=int(raw_id),
+                    user_id=body["user"]["id"],
+                    outcome=CallOutcome(raw_outcome),
+                    now=clock(),
+                )
+            except UserFacingError as error:
+                refuse(respond, error)
+                return
+            built = blocks.outcome_answer(call)
+            respond(
+                text="Thanks",
+                blocks=[b.to_dict() for b in built],
+                response_type="ephemeral",
+                replace_original=False,
             )
-        except UserFacingError as error:
-            respond(text=str(error), response_type="ephemeral", replace_original=False)
-            return
-        built = blocks.outcome_answer(call)
-        respond(
-            text="Thanks",
-            blocks=[b.to_dict() for b in built],
-            response_type="ephemeral",
-            replace_original=False,
-        )
+
+        after_ack.ack_then(ack, body, client, record)
 
 
 def built_text(won: bool) -> str:

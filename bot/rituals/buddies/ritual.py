@@ -45,7 +45,7 @@ def build(deps: RitualDeps) -> RitualParts:
     service = BuddyService(
         sessions=deps.sessions,
         workspaces=deps.workspaces,
-        admins=deps.admins,
+        permissions=deps.permissions,
         people=people,
         metrics=metrics,
         options=deps.options(KEY, BuddiesOptions),
@@ -60,6 +60,7 @@ def build(deps: RitualDeps) -> RitualParts:
             feedback=feedback,
             notifier=CallNotifier(slack.dispatcher, slack.clock),
             clock=slack.clock,
+            after_ack=slack.after_ack,
         )
 
     reminders = ReminderRunner(service=service, calls=calls, people=people, metrics=metrics)

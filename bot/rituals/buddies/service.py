@@ -4,7 +4,9 @@ who left Slack, the status behind `/buddy` and App Home, the digest and export. 
 
 Each public method is one unit of work (or none), takes `now` (aware UTC) and raises
 `BuddyError` (shown privately) with nothing written when the request cannot be honoured.
-Slack reads (users.info, group members) happen before the transaction, never inside it.
+Slack reads (users.info, group members) happen before the transaction, never inside it; the
+methods that make them (`join`, `add`, the admin-only ones for a person opsbot never saw) are
+called by listeners after the ack only (bot/slack/listen.py).
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ from bot.rituals.buddies.views import (
     Progress,
     StatusView,
 )
-from bot.workspace.admins import AdminGuard
+from bot.workspace.permissions import Permissions
+from bot.workspace.roles import Permission
 from bot.workspace.service import WorkspaceService
 
 logger = logging.getLogger(__name__)
@@ -63,14 +66,14 @@ class BuddyService:
         *,
         sessions: Sessions,
         workspaces: WorkspaceService,
-        admins: AdminGuard,
+        permissions: Permissions,
         people: SlackPeople,
         metrics: BuddyMetrics,
         options: BuddiesOptions,
     ) -> None:
         self._sessions = sessions
         self._workspaces = workspaces
-        self._admins = admins
+        self._permissions = permissions
         self._people = people
         self._metrics = metrics
         self._options = options
@@ -84,7 +87,7 @@ class BuddyService:
 
     def set_calls_target(self, *, team_id: str, user_id: str, target: int, now: datetime) -> None:
         """Admins only. Side effect: the workspace setting `buddies`."""
-        self._require_admin(team_id, user_id, "change the buddy call target")
+        self._require_admin(team_id, user_id, "change the buddy call target", now)
         value = dict(self._workspaces.get_setting(team_id=team_id, key=SETTING_KEY) or {})
         value["calls_target"] = target
         self._workspaces.set_setting(
@@ -137,7 +140,7 @@ class BuddyService:
     ) -> EnrolResult:
         """Admins enrol people, a user group or a channel's members. Bots and people who left
         Slack are skipped (listed in `departed`); nothing is written when the check fails."""
-        self._require_admin(team_id, admin_id, "add people to the buddy programme")
+        self._require_admin(team_id, admin_id, "add people to the buddy programme", now)
         wanted = list(dict.fromkeys(user_ids))
         if usergroup_id:
             wanted += self._people.usergroup_members(team_id, usergroup_id)
@@ -162,7 +165,7 @@ class BuddyService:
     def remove(
         self, *, team_id: str, admin_id: str, user_ids: Sequence[str], now: datetime
     ) -> EnrolResult:
-        self._require_admin(team_id, admin_id, "remove people from the buddy programme")
+        self._require_admin(team_id, admin_id, "remove people from the buddy programme", now)
         changed: list[str] = []
         unchanged: list[str] = []
         with self._sessions.begin() as session:
@@ -362,8 +365,14 @@ class BuddyService:
         return export_calls(self._sessions, team_id=team_id, fmt=fmt, since=since)
 
     # ---- internals -----------------------------------------------------------------------
-    def _require_admin(self, team_id: str, user_id: str, what: str) -> None:
-        if not self._admins.is_admin(team_id=team_id, user_id=user_id):
+    def _require_admin(self, team_id: str, user_id: str, what: str, now: datetime) -> None:
+        """Permissions decide (the one place that does); someone opsbot never saw is first read
+        from Slack (users.info: this runs after the ack), so a new admin is not refused."""
+        if self._workspaces.stored_admin_flag(team_id=team_id, user_id=user_id) is None:
+            self.refresh_person(team_id=team_id, user_id=user_id, now=now)
+        if not self._permissions.allows(
+            team_id=team_id, user_id=user_id, permission=Permission.CHANGE_SETTINGS
+        ):
             raise NotAdminError(what)
 
     def refresh_person(self, *, team_id: str, user_id: str, now: datetime) -> str:
