@@ -636,3 +636,28 @@ def test_someone_who_is_not_a_reviewer_cannot_change_a_status_and_nothing_change
 
     assert "Only reviewers" in answer.get_data(as_text=True)
     assert [i.status for i in _items(container)] == ["new"]
+
+
+def test_a_plain_members_export_holds_only_their_own_submissions(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, clock: FakeClock
+) -> None:
+    _capture(container, clock, "Mine")
+    container.services.feedback.capture(
+        team_id=TEAM_ID,
+        draft=FeedbackDraft(text="From a private channel, someone else's"),
+        submitted_by="UOTHER",
+        now=clock(),
+    )
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
+
+    slack.command("/feedback", "export")
+    fake_slack.wait_for("files.completeUploadExternal")
+    slack.command("/feedback", "export", user_id="UADMIN")
+    fake_slack.wait_for("files.completeUploadExternal", count=2)
+
+    mine, everything = (
+        [r["text"] for r in csv.DictReader(io.StringIO(upload.decode("utf-8")))]
+        for upload in fake_slack.uploads[:2]
+    )
+    assert mine == ["Mine"]
+    assert sorted(everything) == ["From a private channel, someone else's", "Mine"]

@@ -65,6 +65,10 @@ BUSY = (
     ":hourglass_flowing_sand: opsbot is very busy right now and could not take this on. "
     "Nothing was changed; please try again in a minute."
 )
+BUSY_AFTER_SAVING = (
+    ":hourglass_flowing_sand: Saved. opsbot is very busy right now, so the messages that go "
+    "with it may come a little later."
+)
 TOO_SLOW = (
     ":hourglass_flowing_sand: Slack was too slow to answer in time, so I could not open that "
     "for you. Please try again."
@@ -111,17 +115,20 @@ class AfterAck:
         ack_with: Mapping[str, Any] | None = None,
         trigger_bound: bool = False,
         name: str = "",
+        saved: bool = False,
     ) -> bool:
         """Acks (with `ack_with`) and runs `work` after the ack on the bounded pool.
 
-        Returns False when the work was shed (pool full); the person has then been told.
+        Returns False when the work was shed (pool full); the person has then been told:
+        "nothing was changed", or with `saved=True` (the listener stored the change before
+        the ack, and `work` only tells people) that it was saved and messages may come later.
         """
         received = received_at_var.get()
         if received is None:
             received = time.monotonic()
         reservation = self.pool.reserve()
         if reservation is None:
-            self._shed(ack, body, client)
+            self._shed(ack, body, client, BUSY_AFTER_SAVING if saved else BUSY)
             return False
         ack(**dict(ack_with or {}))
 
@@ -147,11 +154,11 @@ class AfterAck:
             return  # nobody asked: nothing to tell (the log has it)
         tell_privately_about(client, self._shared, body, message_for(error))
 
-    def _shed(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def _shed(self, ack: Ack, body: dict[str, Any], client: WebClient, note: str) -> None:
         kind = request_kind(body)
         logger.warning("after-ack pool full: shedding a %s", kind or "request")
         if kind == "command":
-            ack(text=BUSY, response_type="ephemeral")
+            ack(text=note, response_type="ephemeral")
             return
         ack()
         if kind == "event" or not self._notice_slots.acquire(blocking=False):
@@ -159,7 +166,7 @@ class AfterAck:
 
         def tell() -> None:
             try:
-                self.report(UserFacingError(BUSY), body=body, client=client)
+                self.report(UserFacingError(note), body=body, client=client)
             except Exception as error:
                 logger.warning("could not send a busy note: %s", type(error).__name__)
             finally:

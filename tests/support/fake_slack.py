@@ -89,6 +89,8 @@ class FakeSlackApi:
                 return
 
         class Server(ThreadingHTTPServer):
+            request_queue_size = 128  # many Web API calls start at once in the slow-Slack tests
+
             def handle_error(self, request: Any, client_address: Any) -> None:
                 # A client that gave up on a stalled call (its timeout) is not an error here.
                 return

@@ -86,12 +86,16 @@ class CaptureListeners(ListenerBase):
             return
 
         def export() -> None:
-            csv_text = "".join(self._feedback.export(team_id=team_id, fmt="csv", since=None))
+            # Admins get the workspace's items; anyone else only what they submitted.
+            csv_text = "".join(
+                self._feedback.export_for(team_id=team_id, user_id=user_id, fmt="csv", since=None)
+            )
             self.gateway(client).upload_privately(
                 user_id=user_id,
                 filename=f"feedback-{self._clock():%Y-%m-%d}.csv",
                 content=csv_text,
-                comment="Your feedback export (only you can see this).",
+                comment="Your feedback export (only you can see this; admins get every item, "
+                "everyone else the items they submitted).",
             )
 
         def open_form() -> None:
