@@ -11,15 +11,18 @@ are told to the clicker privately by `ack_then`; the ticket stays untriaged.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 
 from bot.rituals.triage.blocks import (
+    CLOSED_NOT_SHOWN_TEXT,
     IntakeMetadata,
     WontFixMetadata,
     ask_helpdesk_text,
@@ -28,6 +31,7 @@ from bot.rituals.triage.blocks import (
     build_wont_fix_modal,
     lost_race_text,
     needs_info_text,
+    not_shown_text,
     settings_saved_text,
     submitted_text,
 )
@@ -57,6 +61,11 @@ from bot.rituals.triage.slack_io import TriageSlack
 from bot.slack.listen import AfterAck
 from bot.slack.private_reply import SharedChannelCache
 from bot.workspace.admins import AdminGuard
+
+logger = logging.getLogger(__name__)
+
+# What a Web API call that did not happen raises: Slack's refusal, or a timeout / network error.
+SLACK_FAILED = (SlackApiError, OSError)
 
 Clock = Callable[[], datetime]
 Listener = Callable[..., None]
@@ -286,12 +295,25 @@ class TriageListeners:
         self, click: Click, client: WebClient, call: Callable[[Click], Decision]
     ) -> Decision:
         """The one "(acked) → call → show" shape of every click, run after the ack: re-renders
-        the clicked message; a person who lost the race is told privately."""
+        the clicked message; a person who lost the race is told privately. The decision is
+        stored before Slack is asked: when the update fails (a slow Slack), the winner is told
+        it was saved, never that nothing was."""
         decision = call(click)
         slack = self._slack(client)
-        slack.show_ticket(
-            channel_id=click.channel_id, ts=click.ts, decision=decision, now=self._clock()
-        )
+        try:
+            slack.show_ticket(
+                channel_id=click.channel_id, ts=click.ts, decision=decision, now=self._clock()
+            )
+        except SLACK_FAILED as error:
+            logger.warning(
+                "ticket %s: message not updated: %s", click.ticket_id, type(error).__name__
+            )
+            if decision.won:
+                slack.tell(
+                    user_id=click.user_id,
+                    channel_id=click.channel_id,
+                    text=not_shown_text(decision.ticket),
+                )
         if not decision.won:
             slack.tell(
                 user_id=click.user_id,
@@ -423,6 +445,14 @@ class TriageListeners:
                     text=f"This triage session was already closed by <@{closed.closed_by}>.",
                 )
                 return
-            slack.show_closed(closed, str(clicked_ts or closed.parent_ts))
+            try:
+                slack.show_closed(closed, str(clicked_ts or closed.parent_ts))
+            except SLACK_FAILED as error:
+                logger.warning(
+                    "session %s: parent not updated: %s", session_id, type(error).__name__
+                )
+                slack.tell(
+                    user_id=user_id, channel_id=closed.channel_id, text=CLOSED_NOT_SHOWN_TEXT
+                )
 
         self._after_ack.ack_then(ack, body, client, close)
