@@ -34,6 +34,7 @@ from bot.rituals.triage.blocks import (
     not_shown_text,
     settings_saved_text,
     submitted_text,
+    tracker_warning_text,
 )
 from bot.rituals.triage.domain import (
     Decision,
@@ -229,12 +230,17 @@ class TriageListeners:
         client: WebClient,
     ) -> None:
         team_id, user_id = team_id_of(context, body), body["user"]["id"]
-        # Before the ack: the stored admin flag, the form and the stored settings (database).
+        # Before the ack: the stored admin flag, the form and the stored settings (database);
+        # whether the tracker's host resolves to a private address is asked after the ack.
         self._admins.require_admin(team_id=team_id, user_id=user_id, what="change triage settings")
         form = settings_form(view)
         try:
             saved = self._service.save_settings(
-                team_id=team_id, form=form, user_id=user_id, now=self._clock()
+                team_id=team_id,
+                form=form,
+                user_id=user_id,
+                now=self._clock(),
+                look_up_hosts=False,
             )
         except SettingsInvalid as invalid:
             errors = {SETTINGS_BLOCKS[field]: text for field, text in invalid.errors.items()}
@@ -243,6 +249,9 @@ class TriageListeners:
 
         def confirm() -> None:
             text = settings_saved_text(team_id=team_id, saved=saved)
+            problem = self._service.tracker_problem(team_id=team_id)
+            if problem:
+                text += tracker_warning_text(problem)
             self._slack(client).dm(user_id=user_id, text=text)
 
         self._after_ack.ack_then(ack, body, client, confirm)

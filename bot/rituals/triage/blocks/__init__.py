@@ -36,6 +36,7 @@ from bot.rituals.triage.blocks.modals import (
     build_wont_fix_modal,
     settings_saved_text,
     submitted_text,
+    tracker_warning_text,
 )
 from bot.rituals.triage.blocks.summary import (
     build_summary_pages,
@@ -68,5 +69,6 @@ __all__ = [
     "summary_text",
     "ticket_block_dicts",
     "ticket_text",
+    "tracker_warning_text",
     "when",
 ]
