@@ -21,6 +21,8 @@ OPS_SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("help", "this message"),
     ("settings", "schedules and each ritual's settings (admins)"),
     ("run <ritual>", "run a ritual now (admins)"),
+    ("roles", "who has which role; admins grant and revoke them"),
+    ("audit", "the latest settings and role changes (admins)"),
 )
 
 

@@ -17,6 +17,7 @@ from bot.home import listeners as home_listeners
 from bot.home.blocks import RitualCard
 from bot.metrics import Metrics
 from bot.ops import listeners as ops_listeners
+from bot.ops import roles_listeners
 from bot.scheduling import listeners as scheduling_listeners
 from bot.scheduling.service import ScheduleService
 from bot.slack.bolt_logger import quiet_bolt_logger
@@ -83,6 +84,13 @@ def build_bolt_app(
         clock=slack.clock,
         after_ack=slack.after_ack,
         sections=settings_sections,
+    )
+    roles_listeners.register(
+        app,
+        permissions=slack.permissions,
+        workspaces=workspaces,
+        after_ack=slack.after_ack,
+        clock=slack.clock,
     )
     ops_listeners.register(app, ops_listeners.OpsHelp(rituals=catalogue, commands=commands))
     home_listeners.register(app, slack.home, slack.clock, slack.after_ack)

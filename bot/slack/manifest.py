@@ -28,7 +28,10 @@ PLATFORM_EVENTS = (
 )
 
 OPS_COMMAND = SlashCommand(
-    OpsIds.COMMAND.value, "opsbot help, settings and running rituals now", "help | settings | run"
+    OpsIds.COMMAND.value,
+    "opsbot help, settings, roles and running rituals now",
+    "help | settings | run <ritual> | roles | audit",
+    should_escape=True,  # `/ops roles grant @person` and `/ops run x #channel` arrive as ids
 )
 
 
@@ -53,7 +56,7 @@ def build_manifest(*, url: str | None, socket: bool, rituals: Sequence[Ritual]) 
             "command": command.command,
             "description": command.description,
             "usage_hint": command.usage_hint,
-            "should_escape": False,
+            "should_escape": command.should_escape,
         }
         if not socket:
             entry["url"] = request_url
