@@ -94,19 +94,19 @@ def test_with_a_slow_slack_and_tracker_every_command_and_click_is_acked_within_3
             )
     start = threading.Barrier(len(requests))
 
-    def send(request: SignedRequest) -> tuple[int, float]:
-        """Sends once every sender is ready; (status, seconds until Slack had its answer)."""
+    def send(request: SignedRequest) -> tuple[int, bytes, float]:
+        """Sends once every sender is ready; (status, body, seconds until Slack had its answer)."""
         driver = SlackDriver(configured.web, slack.requests)
         start.wait(timeout=30)
         started = time.monotonic()
         response = driver.send(request)
-        return response.status_code, time.monotonic() - started
+        return response.status_code, response.get_data(), time.monotonic() - started
 
     with ThreadPoolExecutor(max_workers=len(requests)) as senders:
         answers = list(senders.map(send, requests))
 
-    assert [status for status, _ in answers] == [200] * len(requests)
-    slowest = max(seconds for _, seconds in answers)
+    assert [(status, body) for status, body, _ in answers] == [(200, b"")] * len(requests)
+    slowest = max(seconds for _, _, seconds in answers)
     assert slowest < ACK_BOUND, f"slowest ack took {slowest:.2f}s"
 
     # The work still happened after the acks. Each modal was asked for, or (its trigger id
