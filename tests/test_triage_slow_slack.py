@@ -26,8 +26,8 @@ from tests.test_triage_slack import CHANNEL, SECRET, _hook, _run_week, _ticket_p
 SLOW_SLACK = 5.0  # seconds views.open and chat.update take to answer
 SLOW_TRACKER = 4.0  # seconds the tracker takes to create an issue
 ACK_BOUND = 3.0  # Slack's deadline: a generous liveness bound here, not a benchmark
-COMMANDS = 20
-TICKETS = 16  # each clicked twice at once, by two people, with two different outcomes
+COMMANDS = 12
+TICKETS = 8  # each clicked twice at once, by two people, with two different outcomes
 
 
 @pytest.fixture
