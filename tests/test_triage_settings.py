@@ -4,8 +4,11 @@ where `/triage now` posts."""
 from __future__ import annotations
 
 import json
+import socket
 import time
 from typing import Any
+
+import pytest
 
 from bot.outbox.sender import OutboxSender
 from bot.rituals.triage.domain import SettingsForm, validate_settings
@@ -255,3 +258,40 @@ def test_admins_set_when_sessions_close_by_themselves_and_bad_values_are_refused
     assert refused_value is None
     assert saved.status_code == 200
     assert container.services.triage.settings(team_id=TEAM_ID).close_after_hours == 36
+
+
+def test_saving_settings_never_waits_on_dns_and_a_private_tracker_host_is_reported_after(
+    slack: SlackDriver,
+    container: Container,
+    fake_slack: FakeSlackApi,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
+    private_host = "intranet.atlassian.net"
+    real_lookup = socket.getaddrinfo
+
+    def slow_private_lookup(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != private_host:
+            return real_lookup(host, *args, **kwargs)
+        time.sleep(4)  # a DNS server that takes its time
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 443))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_private_lookup)
+    form = _form(tracker_url=f"https://{private_host}")
+    request = slack.requests.view_submission(
+        TriageIds.SETTINGS_MODAL.value, _values(form), user_id="UADMIN"
+    )
+
+    started = time.monotonic()
+    response = slack.send(request)
+    acked_after = time.monotonic() - started
+
+    assert (response.status_code, response.get_data()) == (200, b"")
+    assert acked_after < 2.0
+    dm = fake_slack.wait_for("chat.postMessage", timeout=10)[0].params
+    assert dm["channel"] == "UADMIN"
+    assert "Triage settings saved" in dm["text"]
+    assert "private network" in dm["text"]
+    tracker = container.services.triage.settings(team_id=TEAM_ID).tracker
+    assert tracker is not None
+    assert tracker.base_url == f"https://{private_host}"

@@ -58,7 +58,14 @@ def build(deps: RitualDeps) -> RitualParts:
     )
 
     def register(app: App, slack: SlackDeps) -> None:
-        listeners.register(app, triage, slack.admins, slack.clock, slack.dispatcher)
+        listeners.register(
+            app,
+            service=triage,
+            admins=slack.admins,
+            clock=slack.clock,
+            runs=slack.dispatcher,
+            after_ack=slack.after_ack,
+        )
 
     def open_settings(
         *, client: WebClient, trigger_id: str, team_id: str, user_id: str, **_: Any

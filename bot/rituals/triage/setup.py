@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +24,10 @@ logger = logging.getLogger(__name__)
 
 SETTING_KEY = "triage"
 RETYPE_TOKEN = "Paste the token again: the tracker, its address or the user changed."  # noqa: S105
+
+
+def _no_lookup(host: str) -> list[str]:
+    return []
 
 
 class SettingsFlow:
@@ -44,10 +49,20 @@ class SettingsFlow:
         )
 
     def save_settings(
-        self, *, team_id: str, form: SettingsForm, user_id: str, now: datetime
+        self,
+        *,
+        team_id: str,
+        form: SettingsForm,
+        user_id: str,
+        now: datetime,
+        look_up_hosts: bool = True,
     ) -> SavedSettings:
         """Validates and stores the triage settings (`SettingsInvalid`: nothing saved). An empty
-        token keeps the stored one; a new webhook secret is generated only when asked."""
+        token keeps the stored one; a new webhook secret is generated only when asked.
+
+        `look_up_hosts=False` (before a Slack ack: no network) skips asking DNS whether the
+        tracker's host is private; `tracker_problem` asks after the ack, and every call to the
+        tracker is checked again (`TrackerPolicy.approved`), so no token goes there anyway."""
         current = self._workspaces.get_setting(team_id=team_id, key=SETTING_KEY) or {}
         stored_tracker = current.get("tracker") or {}
         # A stored token is kept only for the same tracker, site and user: changing where it
@@ -65,7 +80,12 @@ class SettingsFlow:
         ):
             errors["tracker_token"] = RETYPE_TOKEN
         if form.tracker_kind in {k.value for k in TrackerKind} and "tracker_url" not in errors:
-            problem = self._tracker_policy.problem(TrackerKind(form.tracker_kind), form.tracker_url)
+            policy = (
+                self._tracker_policy
+                if look_up_hosts
+                else replace(self._tracker_policy, resolver=_no_lookup)
+            )
+            problem = policy.problem(TrackerKind(form.tracker_kind), form.tracker_url)
             if problem:
                 errors["tracker_url"] = problem
         if errors:
@@ -95,6 +115,14 @@ class SettingsFlow:
         )
         logger.info("triage settings saved by %s", user_id)
         return SavedSettings(self.settings(team_id=team_id), secret)
+
+    def tracker_problem(self, *, team_id: str) -> str | None:
+        """Why the stored tracker may not be called (e.g. its host resolves to a private
+        address), or None. Asks DNS: only after a Slack ack."""
+        tracker = self.settings(team_id=team_id).tracker
+        if tracker is None:
+            return None
+        return self._tracker_policy.problem(tracker.kind, tracker.base_url)
 
     def configure(
         self, *, team_id: str, changes: dict[str, Any], user_id: str, now: datetime

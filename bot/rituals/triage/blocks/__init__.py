@@ -16,12 +16,14 @@ from bot.rituals.triage.blocks.home import (
     build_home_section,
 )
 from bot.rituals.triage.blocks.messages import (
+    CLOSED_NOT_SHOWN_TEXT,
     ask_helpdesk_text,
     build_parent_blocks,
     build_superseded_blocks,
     build_ticket_blocks,
     lost_race_text,
     needs_info_text,
+    not_shown_text,
     parent_text,
     ticket_block_dicts,
     ticket_text,
@@ -34,6 +36,7 @@ from bot.rituals.triage.blocks.modals import (
     build_wont_fix_modal,
     settings_saved_text,
     submitted_text,
+    tracker_warning_text,
 )
 from bot.rituals.triage.blocks.summary import (
     build_summary_pages,
@@ -41,6 +44,7 @@ from bot.rituals.triage.blocks.summary import (
 )
 
 __all__ = [
+    "CLOSED_NOT_SHOWN_TEXT",
     "DESCRIPTION_SHOWN",
     "OWNER_BLOCK_PREFIX",
     "IntakeMetadata",
@@ -57,6 +61,7 @@ __all__ = [
     "click_value",
     "lost_race_text",
     "needs_info_text",
+    "not_shown_text",
     "parent_text",
     "parse_click_value",
     "settings_saved_text",
@@ -64,5 +69,6 @@ __all__ = [
     "summary_text",
     "ticket_block_dicts",
     "ticket_text",
+    "tracker_warning_text",
     "when",
 ]

@@ -233,6 +233,21 @@ def lost_race_text(ticket: TicketView) -> str:
     )
 
 
+def not_shown_text(ticket: TicketView) -> str:
+    """A click was saved, but Slack did not take the message update in time."""
+    what = f"*{ticket.outcome.label}*" if ticket.outcome else "your change"
+    return (
+        f"Saved {what} for *{escape(clip(ticket.title, 200))}*, but Slack was too slow to "
+        "update the message, so it may still show the old state."
+    )
+
+
+CLOSED_NOT_SHOWN_TEXT = (
+    "This triage session is closed and its summary goes to the thread, but Slack was too slow "
+    "to update the message, so it may still show the session as open."
+)
+
+
 def ask_helpdesk_text(ticket: TicketView) -> str:
     """Needs info on a helpdesk ticket: the clicker asks the requester there."""
     where = ticket.link or ticket.helpdesk or "the helpdesk"

@@ -292,6 +292,11 @@ def _optional_text(block: TriageIds, action: TriageIds, label: str, value: str) 
     )
 
 
+def tracker_warning_text(problem: str) -> str:
+    """Saved, but the tracker cannot be used as set (found after the save, e.g. by DNS)."""
+    return f"\n\n:warning: Bugs cannot be filed to that tracker: {escape(problem)}"
+
+
 def settings_saved_text(*, team_id: str, saved: SavedSettings) -> str:
     settings = saved.settings
     channel = f"<#{settings.channel_id}>" if settings.channel_id else "not set"
