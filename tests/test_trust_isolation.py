@@ -171,3 +171,67 @@ def test_a_signed_request_from_another_workspace_is_refused_in_single_workspace_
 
     assert refused.status_code == 403
     assert served.status_code == 200
+
+
+def test_buddy_calls_stay_in_their_workspace(
+    two_workspaces: Container, fake_slack: FakeSlackApi, clock: FakeClock
+) -> None:
+    from datetime import time, timedelta
+
+    from bot.rituals.buddies.calls import CallService
+    from bot.rituals.buddies.domain import CallDraft
+
+    calls = two_workspaces.service(CallService)
+    for team in (ALPHA, BETA):  # both workspaces have been seen (their first request)
+        two_workspaces.services.workspaces.ensure_workspace(team_id=team, now=clock())
+    shared = calls.share_call(
+        team_id=ALPHA,
+        rep_user_id="UAREP",
+        draft=CallDraft(
+            account_name="Alpha Corp",
+            day=(clock() + timedelta(days=3)).date(),
+            at=time(15, 0),
+            topic="Renewal",
+            link="https://meet.example.com/alpha",
+        ),
+        request_key="alpha-call-1",
+        now=clock(),
+    )
+
+    with pytest.raises(UserFacingError):
+        calls.get_call(team_id=BETA, call_id=shared.call_id)
+    with pytest.raises(UserFacingError):
+        calls.claim(team_id=BETA, call_id=shared.call_id, user_id="UBPM", now=clock())
+    assert calls.calls_in_play(team_id=BETA, now=clock()) == []
+    assert calls.get_call(team_id=ALPHA, call_id=shared.call_id).owner_user_id is None
+
+
+def test_releases_and_their_feedback_links_stay_in_their_workspace(
+    two_workspaces: Container, fake_slack: FakeSlackApi, clock: FakeClock
+) -> None:
+    from bot.rituals.releases.domain import ReleaseDraft
+    from bot.rituals.releases.service import ReleaseService
+
+    _alpha_item(two_workspaces, clock)
+    releases = two_workspaces.service(ReleaseService)
+    draft = releases.save_draft(
+        team_id=ALPHA,
+        user_id="UA1",
+        draft=ReleaseDraft(
+            title="Alpha SSO",
+            version="v1",
+            tier=3,
+            whats_new="SAML for Alpha.",
+            why_it_matters="Alpha asked.",
+            channel_ids=("CA",),
+        ),
+        now=clock(),
+    )
+
+    with pytest.raises(UserFacingError):
+        releases.get(team_id=BETA, release_id=draft.release_id)
+    with pytest.raises(UserFacingError):
+        releases.cancel(team_id=BETA, release_id=draft.release_id, user_id="UB1", now=clock())
+    options = releases.feedback_options(team_id=BETA, typed="SAML")
+    assert SECRET_TEXT not in json.dumps([str(o) for o in options])
+    assert releases.get(team_id=ALPHA, release_id=draft.release_id).release_id == draft.release_id
