@@ -2,6 +2,7 @@
 `Base.metadata` knows all of them (Alembic's env and the tests read `metadata`)."""
 
 from bot.db import Base
+from bot.home import models as _home_models  # noqa: F401
 from bot.outbox import models as _outbox_models  # noqa: F401
 from bot.rituals.installed import INSTALLED
 from bot.scheduling import models as _scheduling_models  # noqa: F401

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from bot.config import Settings
 from bot.db import Sessions, make_engine, make_sessions, utcnow
 from bot.home.service import HomeService
+from bot.home.visits import HomeVisits
 from bot.integrations.tracker import make_http_client
 from bot.metrics import Metrics
 from bot.outbox.sender import OutboxSender
@@ -36,6 +37,7 @@ from bot.scheduling.service import RitualDispatcher, ScheduleService
 from bot.slack.app_factory import build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
+from bot.stats.service import StatsService, sla_days_from
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
 from bot.workspace.admins import AdminGuard
@@ -95,6 +97,7 @@ class Container:
     schedules: ScheduleService
     dispatcher: RitualDispatcher
     sender: OutboxSender
+    stats: StatsService
     make_bolt: Callable[[], App] = field(repr=False)
     make_web: Callable[[App], Flask] = field(repr=False)
 
@@ -207,6 +210,7 @@ def build_container(
         directory=directory,
         sections=[b.parts.home for b in built if b.parts.home is not None],
         rituals=list(rituals),
+        visits=HomeVisits(sessions=sessions),
     )
     services = Services(
         workspaces=workspaces,
@@ -215,6 +219,9 @@ def build_container(
         schedules=schedules,
         dispatcher=dispatcher,
         rituals=built,
+    )
+    stats = StatsService(
+        sessions=sessions, sla_days=sla_days_from(provided, settings.triage_sla_days)
     )
     slack_deps = SlackDeps(dispatcher=dispatcher, admins=admins, home=home, clock=clock)
 
@@ -225,6 +232,7 @@ def build_container(
             metrics=metrics,
             workspaces=workspaces,
             schedules=schedules,
+            stats=stats,
             slack=slack_deps,
             catalogue=list(rituals),
             commands=[c.command for r in rituals for c in r.commands],
@@ -260,6 +268,7 @@ def build_container(
         schedules=schedules,
         dispatcher=dispatcher,
         sender=sender,
+        stats=stats,
         make_bolt=make_bolt,
         make_web=make_web,
     )

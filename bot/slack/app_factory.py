@@ -1,7 +1,7 @@
 """Builds the one Bolt `App`: client, executor, middleware, the error handler and every ritual.
 
-The platform's own listeners (App Home, `/ops` help, settings and run) are registered here;
-each installed ritual registers its own through the callable its `RitualParts` carries. This
+The platform's own listeners (App Home, `/ops` help, settings, run and stats) are registered
+here; each installed ritual registers its own through the callable its `RitualParts` carries. This
 module names no ritual.
 """
 
@@ -24,6 +24,8 @@ from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
 from bot.slack.executor import ContextCopyingExecutor
 from bot.slack.middleware import make_request_middleware
+from bot.stats import listeners as stats_listeners
+from bot.stats.service import StatsService
 from bot.workspace.service import WorkspaceService
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ def build_bolt_app(
     metrics: Metrics,
     workspaces: WorkspaceService,
     schedules: ScheduleService,
+    stats: StatsService,
     slack: SlackDeps,
     catalogue: Sequence[RitualCard],
     commands: Sequence[str],
@@ -62,7 +65,8 @@ def build_bolt_app(
         )
     )
     app.error(make_error_handler(metrics))
-    # Before the generic /ops help listener: it matches only `/ops settings` and `/ops run`.
+    # Before the generic /ops help listener: these match only `/ops settings`, `/ops run` and
+    # `/ops stats`.
     scheduling_listeners.register(
         app,
         schedules=schedules,
@@ -71,6 +75,7 @@ def build_bolt_app(
         clock=slack.clock,
         sections=settings_sections,
     )
+    stats_listeners.register(app, stats=stats, clock=slack.clock)
     ops_listeners.register(app, ops_listeners.OpsHelp(rituals=catalogue, commands=commands))
     home_listeners.register(app, slack.home, slack.clock)
     for register in registrations:
