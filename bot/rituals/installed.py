@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from bot.rituals.contract import Ritual
 from bot.rituals.feedback.ritual import FEEDBACK
+from bot.rituals.reporting.ritual import REPORTING
 from bot.rituals.triage.ritual import TRIAGE
 
 INSTALLED: tuple[Ritual, ...] = (
     FEEDBACK,
     TRIAGE,
+    REPORTING,
 )

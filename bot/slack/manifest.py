@@ -28,7 +28,9 @@ PLATFORM_EVENTS = (
 )
 
 OPS_COMMAND = SlashCommand(
-    OpsIds.COMMAND.value, "opsbot help, settings and running rituals now", "help | settings | run"
+    OpsIds.COMMAND.value,
+    "opsbot help, settings, stats and running rituals now",
+    "help | settings | stats [7d|30d|quarter] | run",
 )
 
 
