@@ -1,4 +1,4 @@
-"""stats: App Home visits, the ops report's upload guard and the pulse survey
+"""stats: indexes for the stats, App Home visits, the ops report's upload guard and the pulse survey
 
 Revision ID: 0006s
 Revises: 0005
@@ -19,6 +19,22 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # indexes owned by bot/stats/models.py on the rituals' tables
+    with op.batch_alter_table("feedback_items", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_stats_feedback_status_changed",
+            ["team_id", "status", "status_changed_at", "merged_into_id", "captured_at"],
+            unique=False,
+        )
+    with op.batch_alter_table("triage_tickets", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_stats_tickets_created", ["team_id", "created_at", "status"], unique=False
+        )
+        batch_op.create_index(
+            "ix_stats_tickets_decided",
+            ["team_id", "decided_at", "status", "created_at"],
+            unique=False,
+        )
     op.create_table(
         "home_visits",
         sa.Column("team_id", sa.String(length=32), nullable=False),
@@ -100,3 +116,8 @@ def downgrade() -> None:
     op.drop_table("pulse_surveys")
     op.drop_table("ops_report_uploads")
     op.drop_table("home_visits")
+    with op.batch_alter_table("triage_tickets", schema=None) as batch_op:
+        batch_op.drop_index("ix_stats_tickets_decided")
+        batch_op.drop_index("ix_stats_tickets_created")
+    with op.batch_alter_table("feedback_items", schema=None) as batch_op:
+        batch_op.drop_index("ix_stats_feedback_status_changed")
