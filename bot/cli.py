@@ -101,7 +101,13 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--team", required=True, help="Slack team id (T...)")
     listing.set_defaults(handler=_ritual_list)
 
-    export = commands.add_parser("export", help="export data as CSV or JSON")
+    export = commands.add_parser(
+        "export", help="export data as CSV or JSON (or --team T --all: everything, as JSON)"
+    )
+    export.add_argument("--all", action="store_true", dest="everything", help="every table")
+    export.add_argument("--team", dest="all_team", help="with --all: the Slack team id (T...)")
+    export.add_argument("--output", "-o", dest="all_output", help="with --all: write to a file")
+    export.set_defaults(handler=_export_everything)
     export_commands = export.add_subparsers(metavar="WHAT")
     importing = commands.add_parser("import", help="import data from files")
     import_commands = importing.add_subparsers(metavar="WHAT")
@@ -119,6 +125,18 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", type=_parse_moment, help="measure as of this UTC moment (2026-11-16T09:00)"
     )
     stats.set_defaults(handler=_stats)
+    purge = commands.add_parser("purge", help="delete every row of one workspace")
+    purge.add_argument("--team", required=True, help="Slack team id (T...)")
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    purge.set_defaults(handler=_purge)
+
+    secrets = commands.add_parser("secrets", help="stored secrets (tracker tokens, ...)")
+    secrets_commands = secrets.add_subparsers(metavar="ACTION")
+    rotate = secrets_commands.add_parser(
+        "rotate",
+        help="re-encrypt every stored secret with the first key of OPSBOT_ENCRYPTION_KEY",
+    )
+    rotate.set_defaults(handler=_rotate_secrets)
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public base URL, e.g. https://opsbot.example.com")
@@ -318,6 +336,75 @@ def _check_slack_token(container: Container) -> None:
     """Asks Slack once (auth.test) before starting anything, so a revoked token or an
     unreachable Slack is one clear line from `main`, not a stack trace from a thread."""
     container.client.auth_test()
+
+
+def _export_everything(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.data_rights import export_workspace
+    from bot.db import make_engine, make_sessions, read_only
+
+    if not args.everything or not args.all_team:
+        print(
+            "opsbot: say what to export (feedback, tickets, ...) or --team T --all",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.auto_migrate:
+        upgrade_database(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with read_only(make_sessions(engine))() as session:
+            chunks = list(export_workspace(session, args.all_team))
+    finally:
+        engine.dispose()
+    if args.all_output:
+        with open(args.all_output, "w", encoding="utf-8") as out:
+            out.writelines(chunks)
+    else:
+        sys.stdout.writelines(chunks)
+    return 0
+
+
+def _purge(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.data_rights import purge_workspace
+    from bot.db import make_engine, make_sessions
+
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("opsbot: purge deletes a whole workspace: pass --yes to confirm", file=sys.stderr)
+            return 2
+        answer = input(f"Delete every row of workspace {args.team}? Type its id to confirm: ")
+        if answer.strip() != args.team:
+            print("opsbot: not confirmed; nothing deleted", file=sys.stderr)
+            return 2
+    if settings.auto_migrate:
+        upgrade_database(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_sessions(engine).begin() as session:
+            deleted = purge_workspace(session, args.team)
+    finally:
+        engine.dispose()
+    total = sum(deleted.values())
+    print(f"deleted {total} row(s) of workspace {args.team}")
+    for table, count in deleted.items():
+        if count:
+            print(f"  {table}: {count}")
+    return 0
+
+
+def _rotate_secrets(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.db import utcnow
+    from bot.wiring import build_container
+
+    if settings.auto_migrate:
+        upgrade_database(settings.database_url)
+    container = build_container(settings)
+    try:
+        changed = container.services.workspaces.rotate_secrets(now=utcnow())
+    finally:
+        container.close()
+    print(f"re-encrypted the secrets of {changed} setting(s) with the first key")
+    return 0
 
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:

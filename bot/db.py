@@ -87,11 +87,28 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite_immediately(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Readers (see `read_only`) begin a deferred transaction: under WAL they never wait for
+    # the writer, which matters before an ack. Everything else takes the write lock up front.
+    if connection.get_execution_options().get(READ_ONLY_OPTION):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+READ_ONLY_OPTION = "opsbot_read_only"
 
 
 def make_sessions(engine: Engine) -> Sessions:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_only(sessions: Sessions) -> Sessions:
+    """Sessions for reads only: on SQLite they take no write lock (a write in one fails);
+    on Postgres they are ordinary sessions."""
+    engine = sessions.kw["bind"]
+    return sessionmaker(
+        engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
+    )
 
 
 def database_is_up(engine: Engine) -> bool:

@@ -34,9 +34,11 @@ from bot.scheduling.leader import leader_lock_for
 from bot.scheduling.registry import RitualRegistry, after_delivery_hook
 from bot.scheduling.scheduler import RitualScheduler
 from bot.scheduling.service import RitualDispatcher, ScheduleService
+from bot.security.secret_box import SecretBox
 from bot.slack.app_factory import build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
+from bot.slack.event_dedupe import EventDeduper
 from bot.stats.service import StatsService, sla_days_from
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
@@ -98,6 +100,7 @@ class Container:
     dispatcher: RitualDispatcher
     sender: OutboxSender
     stats: StatsService
+    events: EventDeduper
     make_bolt: Callable[[], App] = field(repr=False)
     make_web: Callable[[App], Flask] = field(repr=False)
 
@@ -142,6 +145,7 @@ class Container:
         executor = getattr(bolt, "_listener_runner", None)
         if executor is not None:
             executor.listener_executor.shutdown(wait=False, cancel_futures=True)
+        self.events.close()
         self.engine.dispose()
 
 
@@ -159,7 +163,14 @@ def build_container(
         token=settings.secret(settings.slack_bot_token),
         metrics=metrics,
     )
-    workspaces = WorkspaceService(sessions=sessions, default_time_zone=settings.default_time_zone)
+    workspaces = WorkspaceService(
+        sessions=sessions,
+        default_time_zone=settings.default_time_zone,
+        secrets=SecretBox.from_config(
+            encryption_keys=settings.secret(settings.encryption_key),
+            signing_secret=settings.secret(settings.slack_signing_secret),
+        ),
+    )
     directory = SlackUserDirectory(client)
     admins = AdminGuard(workspaces=workspaces, directory=directory, clock=clock)
     outbox = Outbox(sessions=sessions)
@@ -223,6 +234,7 @@ def build_container(
     stats = StatsService(
         sessions=sessions, sla_days=sla_days_from(provided, settings.triage_sla_days)
     )
+    events = EventDeduper(workspaces=workspaces, clock=clock)
     slack_deps = SlackDeps(dispatcher=dispatcher, admins=admins, home=home, clock=clock)
 
     def make_bolt() -> App:
@@ -231,6 +243,7 @@ def build_container(
             client=client,
             metrics=metrics,
             workspaces=workspaces,
+            events=events,
             schedules=schedules,
             stats=stats,
             slack=slack_deps,
@@ -269,6 +282,7 @@ def build_container(
         dispatcher=dispatcher,
         sender=sender,
         stats=stats,
+        events=events,
         make_bolt=make_bolt,
         make_web=make_web,
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import httpx
 import pytest
 from slack_bolt import Ack
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.config import Settings
 from bot.errors import UserFacingError
@@ -36,6 +37,7 @@ def test_slack_retry_of_an_event_is_handled_once(
     fake_slack.wait_for("views.publish", count=2)
 
     assert (first.status_code, retry.status_code, other.status_code) == (200, 200, 200)
+    container.events.flush()
     assert len(fake_slack.calls_to("views.publish")) == 2
     with container.sessions() as session:
         stored = session.scalar(select(func.count()).select_from(ProcessedEvent))
@@ -58,12 +60,38 @@ def test_slack_retry_after_a_restart_is_still_dropped(
     assert len(fake_slack.attempts_to("views.publish")) == 1
 
 
+def test_an_event_is_acked_while_another_writer_holds_the_event_table(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
+) -> None:
+    """Nothing before the ack waits for a database write lock (the id is written after)."""
+    container.services.workspaces.ensure_workspace(team_id="T0001", now=container.clock())
+    acked: list[int] = []
+    with container.engine.connect() as writer:
+        held = writer.begin()  # SQLite: BEGIN IMMEDIATE (bot/db.py), the database write lock
+        if BACKEND == "postgres":
+            writer.execute(text("LOCK TABLE processed_events IN EXCLUSIVE MODE"))
+        request = threading.Thread(
+            target=lambda: acked.append(slack.event(HOME_OPENED, event_id="Ev0LOCKED").status_code)
+        )
+        request.start()
+        request.join(timeout=2.5)
+        answered_under_lock = list(acked)
+        held.rollback()
+    request.join(timeout=10)
+    container.events.flush()
+
+    assert answered_under_lock == [200]
+    with container.sessions() as session:
+        assert session.get(ProcessedEvent, ("T0001", "Ev0LOCKED")) is not None
+
+
 def test_processed_event_ids_older_than_two_days_are_pruned(
     slack: SlackDriver, container: Container, clock: FakeClock
 ) -> None:
     slack.event(HOME_OPENED, event_id="Ev0OLD")
     clock.advance(days=3)
     slack.event(HOME_OPENED, event_id="Ev0NEW")
+    container.events.flush()
 
     pruned = container.services.workspaces.prune_processed_events(now=clock())
 
@@ -240,6 +268,7 @@ def test_scheduler_housekeeping_prunes_event_ids_past_slacks_retry_window(
     slack.event(HOME_OPENED, event_id="Ev0STALE")
     clock.advance(days=3)
     slack.event(HOME_OPENED, event_id="Ev0FRESH")
+    container.events.flush()
 
     container.build_scheduler().housekeep(clock())
 

@@ -23,6 +23,8 @@ from bot.slack.limits import MESSAGE_BLOCKS, MESSAGE_TEXT, clip
 
 logger = logging.getLogger(__name__)
 
+ENQUEUE_BATCH = 500
+
 
 class Outbox:
     def __init__(self, *, sessions: Sessions) -> None:
@@ -48,9 +50,8 @@ class Outbox:
             return 0
         dialect = session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        created = 0
-        for post in posts:
-            values = {
+        rows = [
+            {
                 "team_id": team_id,
                 "ritual": str(ritual),
                 "period": period,
@@ -64,8 +65,17 @@ class Outbox:
                 "created_at": now,
                 "updated_at": now,
             }
+            for post in posts
+        ]
+        created = 0
+        # One INSERT ... ON CONFLICT DO NOTHING per batch (a 5,000-ticket thread is 11
+        # statements, not 5,001); batches stay far below SQLite's bound-parameter limit.
+        for start in range(0, len(rows), ENQUEUE_BATCH):
             statement = (
-                insert(Delivery).values(**values).on_conflict_do_nothing().returning(Delivery.id)
+                insert(Delivery)
+                .values(rows[start : start + ENQUEUE_BATCH])
+                .on_conflict_do_nothing()
+                .returning(Delivery.id)
             )
             created += len(session.execute(statement).all())
         return created

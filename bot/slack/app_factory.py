@@ -22,6 +22,7 @@ from bot.scheduling import listeners as scheduling_listeners
 from bot.scheduling.service import ScheduleService
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
+from bot.slack.event_dedupe import EventDeduper
 from bot.slack.executor import ContextCopyingExecutor
 from bot.slack.middleware import make_request_middleware
 from bot.stats import listeners as stats_listeners
@@ -38,6 +39,7 @@ def build_bolt_app(
     client: MeteredWebClient,
     metrics: Metrics,
     workspaces: WorkspaceService,
+    events: EventDeduper,
     schedules: ScheduleService,
     stats: StatsService,
     slack: SlackDeps,
@@ -61,7 +63,7 @@ def build_bolt_app(
     )
     app.middleware(
         make_request_middleware(
-            client=client, workspaces=workspaces, metrics=metrics, clock=slack.clock
+            client=client, workspaces=workspaces, events=events, metrics=metrics, clock=slack.clock
         )
     )
     app.error(make_error_handler(metrics))

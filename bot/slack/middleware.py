@@ -15,6 +15,7 @@ from slack_bolt import BoltContext, BoltResponse
 from bot.logs import team_id_var
 from bot.metrics import Metrics
 from bot.slack.client import MeteredWebClient
+from bot.slack.event_dedupe import EventDeduper
 from bot.workspace.service import WorkspaceService
 
 logger = logging.getLogger(__name__)
@@ -26,18 +27,19 @@ def make_request_middleware(
     *,
     client: MeteredWebClient,
     workspaces: WorkspaceService,
+    events: EventDeduper,
     metrics: Metrics,
     clock: Clock,
 ) -> Callable[..., BoltResponse | None]:
-    """Three steps, in order:
+    """Four steps, in order (0: a request for a team this bot token does not serve is refused):
 
     1. Listeners get the metered client: Bolt builds a plain `WebClient` per request, which
        would bypass the API call metrics (calls never mutate it, so sharing it is safe).
     2. The workspace row exists (created the first time a team is seen, cached afterwards).
-    3. A Slack event whose `event_id` was already handled is dropped. The id is stored, so this
-       survives restarts and spans replicas; it is recorded before the listener runs, so a
-       retry arriving while the first delivery is still being handled is dropped too. Rituals
-       keep their own idempotency keys (a captured message is stored once).
+    3. A Slack event whose `event_id` was already seen is dropped (bot/slack/event_dedupe.py:
+       memory and a read before the ack, the durable write after it, so no ack waits for a
+       database write lock). Rituals keep their own idempotency keys (a captured message is
+       stored once).
     """
 
     def prepare_request(
@@ -47,12 +49,18 @@ def make_request_middleware(
     ) -> BoltResponse | None:
         context["client"] = client.for_token(context.bot_token or context.get("token"))
         team_id = context.team_id or context.enterprise_id
+        served = context.authorize_result.team_id if context.authorize_result else None
+        if served and context.team_id and context.team_id != served:
+            # One bot token serves one workspace: a signed payload naming another team (a
+            # second workspace installed with the same app) must not be answered with it.
+            logger.warning("refused a request for team %s: this opsbot serves %s", team_id, served)
+            return BoltResponse(status=403, body="this opsbot serves another workspace")
         if team_id:
             team_id_var.set(team_id)
             workspaces.ensure_workspace(team_id=team_id, now=clock())
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not workspaces.mark_event_processed(
-            team_id=team_id or body.get("team_id") or "", event_id=event_id, now=clock()
+        if event_id and not events.first_delivery(
+            team_id=team_id or body.get("team_id") or "", event_id=event_id
         ):
             metrics.duplicate_events.inc()
             logger.info("dropping repeat delivery of event %s", event_id)

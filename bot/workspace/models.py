@@ -67,3 +67,19 @@ class ProcessedEvent(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who changed what and when (settings and roles), before → after, secrets masked."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_team_at", "team_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=False)
+    actor: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(128))
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    at: Mapped[datetime]

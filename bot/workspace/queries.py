@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.workspace.models import Person, ProcessedEvent, Workspace, WorkspaceSetting
+from bot.workspace.models import AuditEntry, Person, ProcessedEvent, Workspace, WorkspaceSetting
 
 
 def get_workspace(session: Session, team_id: str) -> Workspace | None:
@@ -28,3 +29,17 @@ def get_setting(session: Session, team_id: str, key: str) -> dict[str, Any] | No
 def delete_processed_events_before(session: Session, cutoff: Any) -> int:
     result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def audit_entries(session: Session, team_id: str, limit: int) -> Sequence[AuditEntry]:
+    return session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.team_id == team_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def all_settings(session: Session) -> Sequence[WorkspaceSetting]:
+    """Every workspace's settings (secret rotation walks them all, one transaction)."""
+    return session.scalars(select(WorkspaceSetting).with_for_update()).all()

@@ -11,9 +11,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.db import Sessions
+from bot.db import Sessions, read_only
+from bot.security.sealed_settings import mask_secrets, open_secrets, rotate_secrets, seal_secrets
+from bot.security.secret_box import SecretBox
 from bot.workspace import queries
-from bot.workspace.models import Person, ProcessedEvent, Role, Workspace, WorkspaceSetting
+from bot.workspace.models import (
+    AuditEntry,
+    Person,
+    ProcessedEvent,
+    Role,
+    Workspace,
+    WorkspaceSetting,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +58,21 @@ def valid_time_zone(name: str | None) -> str | None:
     return name
 
 
+@dataclass(frozen=True)
+class AuditRecord:
+    actor: str
+    action: str
+    target: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    at: datetime
+
+
 class WorkspaceService:
-    def __init__(self, *, sessions: Sessions, default_time_zone: str) -> None:
+    def __init__(self, *, sessions: Sessions, default_time_zone: str, secrets: SecretBox) -> None:
         self._sessions = sessions
+        self._secrets = secrets
+        self._reads = read_only(sessions)
         self._default_time_zone = default_time_zone
         self._known_teams: set[str] = set()
         self._known_lock = threading.Lock()
@@ -59,6 +80,12 @@ class WorkspaceService:
     def ensure_workspace(self, *, team_id: str, now: datetime, name: str = "") -> None:
         """Creates the workspace row the first time a team is seen (cached afterwards)."""
         if team_id in self._known_teams:
+            return
+        with self._reads() as session:  # a read first: no write lock for a known team
+            known = queries.get_workspace(session, team_id) is not None
+        if known:
+            with self._known_lock:
+                self._known_teams.add(team_id)
             return
         try:
             with self._sessions.begin() as session:
@@ -75,6 +102,11 @@ class WorkspaceService:
             pass  # another request created it at the same moment
         with self._known_lock:
             self._known_teams.add(team_id)
+
+    def event_seen(self, *, team_id: str, event_id: str) -> bool:
+        """Whether this Slack event id was recorded already (a read: takes no write lock)."""
+        with self._reads() as session:
+            return session.get(ProcessedEvent, (team_id, event_id)) is not None
 
     def mark_event_processed(self, *, team_id: str, event_id: str, now: datetime) -> bool:
         """Records a Slack event id. Returns False when it was already recorded (a retry)."""
@@ -104,36 +136,105 @@ class WorkspaceService:
             person.updated_at = now
 
     def is_admin(self, *, team_id: str, user_id: str) -> bool:
-        with self._sessions() as session:
+        with self._reads() as session:
             person = queries.get_person(session, team_id, user_id)
             return bool(person and person.is_admin)
 
     def known_time_zone(self, *, team_id: str) -> str | None:
         """The workspace's time zone, or None when opsbot has never seen the workspace."""
-        with self._sessions() as session:
+        with self._reads() as session:
             workspace = queries.get_workspace(session, team_id)
             return workspace.time_zone if workspace else None
 
     def time_zone(self, *, team_id: str) -> str:
-        with self._sessions() as session:
+        with self._reads() as session:
             workspace = queries.get_workspace(session, team_id)
             return workspace.time_zone if workspace else self._default_time_zone
 
     def get_setting(self, *, team_id: str, key: str) -> dict[str, Any] | None:
-        with self._sessions() as session:
-            return queries.get_setting(session, team_id, key)
+        """A setting with its secrets opened (they are stored encrypted)."""
+        with self._reads() as session:
+            value = queries.get_setting(session, team_id, key)
+        return open_secrets(value, self._secrets) if value is not None else None
 
     def set_setting(
         self, *, team_id: str, key: str, value: dict[str, Any], user_id: str, now: datetime
     ) -> None:
+        """Saves a setting with its secrets encrypted, and writes who changed what (before →
+        after, secrets masked) to the audit log in the same transaction."""
         self.ensure_workspace(team_id=team_id, now=now)
+        sealed = seal_secrets(value, self._secrets)
         with self._sessions.begin() as session:
             row = session.get(WorkspaceSetting, (team_id, key))
+            before = dict(row.value) if row is not None else None
             if row is None:
                 session.add(
                     WorkspaceSetting(
-                        team_id=team_id, key=key, value=value, updated_at=now, updated_by=user_id
+                        team_id=team_id, key=key, value=sealed, updated_at=now, updated_by=user_id
                     )
                 )
             else:
-                row.value, row.updated_at, row.updated_by = value, now, user_id
+                row.value, row.updated_at, row.updated_by = sealed, now, user_id
+            session.add(
+                AuditEntry(
+                    team_id=team_id,
+                    actor=user_id,
+                    action="setting.changed",
+                    target=key,
+                    before=mask_secrets(before),
+                    after=mask_secrets(sealed),
+                    at=now,
+                )
+            )
+
+    def record_audit(
+        self,
+        *,
+        team_id: str,
+        actor: str,
+        action: str,
+        target: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        now: datetime,
+    ) -> None:
+        """Writes one audit entry (role grants, and anything else a person changes)."""
+        with self._sessions.begin() as session:
+            session.add(
+                AuditEntry(
+                    team_id=team_id,
+                    actor=actor,
+                    action=action,
+                    target=target[:128],
+                    before=mask_secrets(before),
+                    after=mask_secrets(after),
+                    at=now,
+                )
+            )
+
+    def audit_log(self, *, team_id: str, limit: int = 100) -> list[AuditRecord]:
+        """The workspace's latest audit entries, newest first."""
+        with self._reads() as session:
+            rows = queries.audit_entries(session, team_id, limit)
+            return [
+                AuditRecord(
+                    actor=row.actor,
+                    action=row.action,
+                    target=row.target,
+                    before=row.before,
+                    after=row.after,
+                    at=row.at,
+                )
+                for row in rows
+            ]
+
+    def rotate_secrets(self, *, now: datetime) -> int:
+        """Re-encrypts every stored setting with the first configured key; returns how many."""
+        changed = 0
+        with self._sessions.begin() as session:
+            for row in queries.all_settings(session):
+                rotated = rotate_secrets(dict(row.value), self._secrets)
+                if rotated != row.value:
+                    row.value, row.updated_at = rotated, now
+                    changed += 1
+        return changed

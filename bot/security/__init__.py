@@ -1,0 +1,1 @@
+"""Secrets at rest: one encryption box for every secret opsbot stores."""
