@@ -15,7 +15,7 @@ from bot.scheduling.domain import ScheduleRule
 from bot.scheduling.registry import after_delivery_hook
 from bot.wiring import Container
 from tests.support.clock import FakeClock
-from tests.support.driver import all_text
+from tests.support.driver import SlackDriver, all_text
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
 from tests.support.stats_fixture import seed
 
@@ -161,3 +161,25 @@ def test_the_report_of_an_empty_workspace_explains_and_still_uploads_empty_chart
     assert "nothing to measure yet" in text
     assert ": 0" not in text
     assert all(f.content and f.content.startswith(PNG_SIGNATURE) for f in fake_slack.shared_files())
+
+
+def test_ops_run_posts_the_report_now_to_the_channel_an_admin_names(
+    container: Container, clock: FakeClock, fake_slack: FakeSlackApi, slack: SlackDriver
+) -> None:
+    fake_slack.add_user("U1", name="Ada", is_admin=True)
+    seed(container.sessions)
+
+    slack.command("/ops", f"run {RITUAL} <#{CHANNEL}|reports>")
+    _, answer = fake_slack.wait_for_response()[0]
+    _deliver(container, clock)
+
+    assert f"`{RITUAL}` is running now: 1 post(s)" in answer["text"]
+    assert len(_reports(fake_slack)) == 1
+    assert len(fake_slack.shared_files()) == 2
+
+
+def test_both_reporting_rituals_are_listed_wherever_ritual_names_are(container: Container) -> None:
+    names = {"ops-report", "pulse-survey"}
+
+    assert names <= set(container.schedules.ritual_names)
+    assert names <= set(container.registry.names())

@@ -3,9 +3,14 @@ with every number, its trend and a reading; an unknown period gets help."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from bot.home.models import HomeVisit
+from bot.stats.domain import StatsPeriod
 from bot.wiring import Container
+from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text
-from tests.support.fake_slack import FakeSlackApi
+from tests.support.fake_slack import TEAM_ID, FakeSlackApi
 from tests.support.stats_fixture import seed
 
 
@@ -71,3 +76,19 @@ def test_ops_help_lists_stats(slack: SlackDriver) -> None:
     response = slack.command("/ops", "help")
 
     assert "`/ops stats [7d|30d|quarter]`" in response.get_data(as_text=True)
+
+
+def test_opening_the_app_home_counts_each_person_once_a_day_as_a_visitor(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, clock: FakeClock
+) -> None:
+    for user in ("U1", "U1", "U2"):
+        slack.event({"type": "app_home_opened", "user": user, "tab": "home"})
+    fake_slack.wait_for("views.publish", 3)
+    clock.advance(days=1)
+
+    report = container.stats.report(team_id=TEAM_ID, period=StatsPeriod.WEEK, now=clock())
+
+    with container.sessions() as session:
+        visits = session.scalars(select(HomeVisit.user_id).order_by(HomeVisit.user_id)).all()
+    assert visits == ["U1", "U2"]
+    assert report.metric("reach.home").value == 2
