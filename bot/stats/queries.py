@@ -17,20 +17,24 @@ from sqlalchemy import ColumnElement, case, distinct, exists, func, select, tupl
 from sqlalchemy.orm import Session, aliased
 
 from bot.home.models import HomeVisit
+from bot.outbox.domain import DeliveryState
 from bot.outbox.models import Delivery
+from bot.rituals.feedback.domain import Status
 from bot.rituals.feedback.models import FeedbackItem
 from bot.rituals.reporting.models import PulseAnswer, PulseInvitee, PulseSurvey
+from bot.rituals.triage.domain import SessionState, TicketStatus
 from bot.rituals.triage.models import SessionTicket, Ticket, TriageSession
 from bot.scheduling.models import RitualSchedule
 from bot.stats import models as _indexes  # noqa: F401  (the indexes these queries read)
 from bot.stats.domain import Percentiles, PulseTally, Window, interpolate, low_index
 
 FRACTIONS = (0.5, 0.9)
-SENT = "sent"
-TRIAGED = "triaged"
-DELETED = "deleted"
-PLANNED = "planned"
-SHIPPED = "shipped"
+SENT = DeliveryState.SENT.value
+TRIAGED = TicketStatus.TRIAGED.value
+DELETED = TicketStatus.DELETED.value
+PLANNED = Status.PLANNED.value
+SHIPPED = Status.SHIPPED.value
+SUPERSEDED = SessionState.SUPERSEDED.value
 
 
 def seconds_between(session: Session, later: Any, earlier: Any) -> ColumnElement[Any]:
@@ -286,7 +290,7 @@ def sessions_held(session: Session, team_id: str, window: Window) -> int:
             .where(
                 TriageSession.team_id == team_id,
                 TriageSession.parent_ts.is_not(None),
-                TriageSession.state != "superseded",
+                TriageSession.state != SUPERSEDED,
                 *_within(TriageSession.started_at, window),
             )
         )

@@ -166,11 +166,12 @@ def participants(session: Session, team_id: str, since: datetime) -> Sequence[st
     return list(session.scalars(select(everyone.c.user_id).distinct().order_by(everyone.c.user_id)))
 
 
-def pending_uploads(session: Session) -> list[tuple[str, str, str]]:
-    """Every workspace's reports whose charts are not uploaded yet (housekeeping's retry)."""
+def pending_uploads(session: Session, since: datetime) -> list[tuple[str, str, str]]:
+    """Every workspace's reports composed since `since` whose charts are not uploaded yet
+    (housekeeping's retry; older ones, whose message never went out, are left alone)."""
     rows = session.execute(
         select(ReportUpload.team_id, ReportUpload.period, ReportUpload.channel_id)
-        .where(ReportUpload.uploaded_at.is_(None))
+        .where(ReportUpload.uploaded_at.is_(None), ReportUpload.as_of >= since)
         .order_by(ReportUpload.id)
         .limit(100)
     ).all()

@@ -109,7 +109,7 @@ class OpsReportRunner:
         """Housekeeping: charts of reports whose message was sent but whose upload never
         finished (a crash between the post and the upload). `sent_ts(team, period, channel)`
         is the report message's ts, or None while it is not sent."""
-        for team_id, period, channel_id in self._service.pending_uploads():
+        for team_id, period, channel_id in self._service.pending_uploads(now=now):
             ts = sent_ts(team_id, period, channel_id)
             if ts:
                 self.upload_charts(

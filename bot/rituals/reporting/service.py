@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 # An upload claimed this long ago and never finished was interrupted (a crash): try again.
 UPLOAD_ABANDONED_AFTER = timedelta(minutes=15)
+# Charts are retried this long after the report was composed; later they would be news to no one.
+UPLOAD_RETRY_FOR = timedelta(days=3)
 
 
 class SurveyNotFoundError(UserFacingError):
@@ -134,10 +136,10 @@ class ReportingService:
             if row is not None and row.uploaded_at is None:
                 row.claimed_at = None
 
-    def pending_uploads(self) -> list[tuple[str, str, str]]:
-        """(team, period, channel) of reports whose charts are not uploaded yet."""
+    def pending_uploads(self, *, now: datetime) -> list[tuple[str, str, str]]:
+        """(team, period, channel) of recent reports whose charts are not uploaded yet."""
         with self._sessions() as session:
-            return queries.pending_uploads(session)
+            return queries.pending_uploads(session, since=now - UPLOAD_RETRY_FOR)
 
     # ---- pulse survey --------------------------------------------------------------------
     def open_survey(self, *, team_id: str, period: str, now: datetime) -> SurveyInvite:
