@@ -13,7 +13,19 @@ from collections.abc import Collection, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, distinct, exists, func, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    case,
+    cast,
+    distinct,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.orm import Session, aliased
 
 from bot.home.models import HomeVisit
@@ -47,29 +59,49 @@ def seconds_between(session: Session, later: Any, earlier: Any) -> ColumnElement
 def percentiles(
     session: Session, seconds: ColumnElement[Any], conditions: Sequence[Any]
 ) -> Percentiles:
-    """Median and p90 of `seconds` over the rows matching `conditions` (whole seconds)."""
+    """Median and p90 of `seconds` over the rows matching `conditions` (whole seconds), from
+    one sort of the durations: Postgres's `percentile_cont` over an array of fractions, or on
+    SQLite a row number over the sorted durations, keeping only the (at most four) rows on
+    either side of each percentile's position."""
     if session.get_bind().dialect.name == "postgresql":
         row = session.execute(
             select(
                 func.count(),
-                func.percentile_cont(FRACTIONS[0]).within_group(seconds),
-                func.percentile_cont(FRACTIONS[1]).within_group(seconds),
+                func.percentile_cont(pg_array(list(FRACTIONS))).within_group(seconds),
             ).where(*conditions)
         ).one()
-        count = int(row[0] or 0)
-        if count == 0:
+        if not row[0]:
             return Percentiles(0, None, None)
-        return Percentiles(count, _whole(row[1]), _whole(row[2]))
-    count = int(session.scalar(select(func.count()).where(*conditions)) or 0)
-    if count == 0:
+        median, p90 = row[1]
+        return Percentiles(int(row[0]), _whole(median), _whole(p90))
+    ranked = (
+        select(
+            seconds.label("value"),
+            func.row_number().over(order_by=seconds).label("rank"),
+            func.count().over().label("total"),
+        )
+        .where(*conditions)
+        .subquery()
+    )
+    near = []
+    for fraction in FRACTIONS:
+        # CAST truncates, which is floor for these non-negative positions (as `low_index`)
+        first = cast(fraction * (ranked.c.total - 1), Integer) + 1
+        near.append(ranked.c.rank.between(first, first + 1))
+    rows = session.execute(
+        select(ranked.c.value, ranked.c.rank, ranked.c.total)
+        .where(or_(*near))
+        .order_by(ranked.c.rank)
+    ).all()
+    if not rows:
         return Percentiles(0, None, None)
-    found: list[float] = []
+    count = int(rows[0].total)
+    by_rank = {int(row.rank): float(row.value) for row in rows}
+    found = []
     for fraction in FRACTIONS:
         low = low_index(fraction, count)
-        values = session.scalars(
-            select(seconds).where(*conditions).order_by(seconds).offset(low).limit(2)
-        ).all()
-        found.append(interpolate([float(v) for v in values], fraction, count, low))
+        values = [by_rank[rank] for rank in (low + 1, low + 2) if rank in by_rank]
+        found.append(interpolate(values, fraction, count, low))
     return Percentiles(count, _whole(found[0]), _whole(found[1]))
 
 
@@ -153,19 +185,24 @@ def feedback_in(session: Session, team_id: str, window: Window) -> int:
 
 def on_roadmap(session: Session, team_id: str, window: Window) -> tuple[int, int]:
     """(items captured in the window, of which planned or shipped now), duplicates excluded."""
-    row = session.execute(
-        select(
-            func.count(),
-            func.coalesce(
-                func.sum(case((FeedbackItem.status.in_([PLANNED, SHIPPED]), 1), else_=0)), 0
-            ),
-        ).where(
-            FeedbackItem.team_id == team_id,
-            FeedbackItem.merged_into_id.is_(None),
-            *_within(FeedbackItem.captured_at, window),
+
+    def captured(statuses: Sequence[str]) -> int:
+        # one index range per status on (team, status, merged_into_id, captured_at)
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(FeedbackItem)
+                .where(
+                    FeedbackItem.team_id == team_id,
+                    FeedbackItem.status.in_(list(statuses)),
+                    FeedbackItem.merged_into_id.is_(None),
+                    *_within(FeedbackItem.captured_at, window),
+                )
+            )
+            or 0
         )
-    ).one()
-    return int(row[0] or 0), int(row[1] or 0)
+
+    return captured([status.value for status in Status]), captured([PLANNED, SHIPPED])
 
 
 def shipped(session: Session, team_id: str, window: Window) -> int:

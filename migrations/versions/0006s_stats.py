@@ -26,9 +26,16 @@ def upgrade() -> None:
             ["team_id", "status", "status_changed_at", "merged_into_id", "captured_at"],
             unique=False,
         )
+        batch_op.create_index(
+            "ix_stats_feedback_captured_by",
+            ["team_id", "captured_at", "submitted_by", "account_id"],
+            unique=False,
+        )
     with op.batch_alter_table("triage_tickets", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_stats_tickets_created", ["team_id", "created_at", "status"], unique=False
+            "ix_stats_tickets_created",
+            ["team_id", "created_at", "status", "decided_at"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_stats_tickets_decided",
@@ -120,4 +127,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_stats_tickets_decided")
         batch_op.drop_index("ix_stats_tickets_created")
     with op.batch_alter_table("feedback_items", schema=None) as batch_op:
+        batch_op.drop_index("ix_stats_feedback_captured_by")
         batch_op.drop_index("ix_stats_feedback_status_changed")
