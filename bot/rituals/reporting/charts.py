@@ -53,7 +53,7 @@ def _bars_and_line(
     bars.set_title(title)
     handles = bars.get_legend_handles_labels()[0] + line.get_legend_handles_labels()[0]
     figure.legend(handles=handles, loc="upper left", fontsize=8)
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.08, right=0.9, top=0.88, bottom=0.22)
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()
