@@ -12,6 +12,7 @@ Buddy calls and releases are not seeded: those rituals are not in this branch ye
 
     .venv/bin/python -m bench.stats [--items 1000000] [--tickets 100000]
         [--backends sqlite postgres] [--postgres-url postgresql://...]
+        [--sqlite-path /tmp/stats-bench.db]   # kept, and reused (not re-seeded) next time
 """
 
 from __future__ import annotations
@@ -273,7 +274,9 @@ def _line(label: str, times: list[float], peak_mb: float) -> str:
     )
 
 
-def run(backend: str, url: str, items: int, tickets: int, fake: FakeSlackApi) -> None:
+def run(
+    backend: str, url: str, items: int, tickets: int, fake: FakeSlackApi, *, reuse: bool = False
+) -> None:
     upgrade_database(url)
     settings = load_settings(
         _env_file=None,
@@ -284,11 +287,15 @@ def run(backend: str, url: str, items: int, tickets: int, fake: FakeSlackApi) ->
     )
     container = build_container(settings, clock=lambda: NOW)
     try:
-        seeded = seed(container, items, tickets)
-        print(
-            f"{backend}: {items:,} feedback items, {tickets:,} tickets; seeded in {seeded:.1f} s",
-            flush=True,
-        )
+        if reuse:
+            print(f"{backend}: reusing the seeded database {url}", flush=True)
+        else:
+            seeded = seed(container, items, tickets)
+            print(
+                f"{backend}: {items:,} feedback items, {tickets:,} tickets; "
+                f"seeded in {seeded:.1f} s",
+                flush=True,
+            )
         for period in StatsPeriod:
             times, peak = _timed(
                 lambda p=period: container.stats.report(team_id=TEAM, period=p, now=NOW)
@@ -311,6 +318,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--postgres-url", help="a server where the benchmark may create databases")
+    parser.add_argument(
+        "--sqlite-path", type=Path, help="keep the SQLite database here (reused if it exists)"
+    )
     args = parser.parse_args()
     print("targets: every stat < 1 s (SQLite and Postgres), flat memory; charts < 1 s")
     fake = FakeSlackApi().start()
@@ -325,12 +335,15 @@ def main() -> None:
                         [str(ROOT / "scripts" / "pg-throwaway"), "start", pg_dir],
                         capture_output=True, text=True, check=True,
                     ).stdout.strip()  # fmt: skip
+                reuse = False
                 if backend == "sqlite":
-                    url = f"sqlite:///{Path(folder) / 'stats.db'}"
+                    path = args.sqlite_path or Path(folder) / "stats.db"
+                    reuse = path.exists()
+                    url = f"sqlite:///{path}"
                 else:
                     assert server is not None
                     url = _postgres_database(server, "opsbot_bench_stats")
-                run(backend, url, args.items, args.tickets, fake)
+                run(backend, url, args.items, args.tickets, fake, reuse=reuse)
     finally:
         fake.stop()
         if pg_dir is not None:
