@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -123,10 +124,25 @@ class Settings(BaseSettings):
     product_areas: list[str] = Field(default_factory=list)
     triage_sla_days: int = 7
     buddy_calls_target: int = 2
+    # Hosts (besides the vendors' own) a tracker token may be sent to; `http://host` also
+    # allows plain http to that host (bot/integrations/tracker_policy.py).
+    tracker_allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=AliasChoices("OPSBOT_TRACKER_ALLOWED_HOSTS", "tracker_allowed_hosts"),
+    )
     # Each ritual's own defaults, `[rituals.<key>]` in the TOML file (see RitualDeps.options).
     rituals: dict[str, dict[str, Any]] = Field(
         default_factory=dict, validation_alias=AliasChoices("OPSBOT_RITUALS", "rituals")
     )
+
+    @field_validator("tracker_allowed_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return (
+            [part.strip() for part in value.split(",") if part.strip()]
+            if isinstance(value, str)
+            else value
+        )
 
     @field_validator("slack_api_url")
     @classmethod

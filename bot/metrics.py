@@ -61,36 +61,5 @@ class Metrics:
             registry=self.registry,
         )
 
-        self.feedback_captured = Counter(
-            "opsbot_feedback_captured_total",
-            "Feedback items stored, by source (call, support, slack, ...)",
-            ["source"],
-            registry=self.registry,
-        )
-        self.feedback_merged = Counter(
-            "opsbot_feedback_merged_total",
-            "Feedback items merged into another (duplicates avoided)",
-            registry=self.registry,
-        )
-        self.feedback_status_changes = Counter(
-            "opsbot_feedback_status_changes_total",
-            "Feedback status changes, by new status",
-            ["status"],
-            registry=self.registry,
-        )
-
-        self.triage_webhooks = Counter(
-            "opsbot_triage_webhooks_total",
-            "Helpdesk ticket webhooks, by result (created, updated, deleted, rejected, invalid)",
-            ["result"],
-            registry=self.registry,
-        )
-        self.triage_decisions = Counter(
-            "opsbot_triage_decisions_total",
-            "Triage clicks by outcome and result (won, lost to someone faster, failed)",
-            ["outcome", "result"],
-            registry=self.registry,
-        )
-
     def render(self) -> bytes:
         return generate_latest(self.registry)

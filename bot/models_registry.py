@@ -6,6 +6,7 @@ from bot.home import models as _home_models  # noqa: F401
 from bot.outbox import models as _outbox_models  # noqa: F401
 from bot.rituals.installed import INSTALLED
 from bot.scheduling import models as _scheduling_models  # noqa: F401
+from bot.slack.oauth import models as _oauth_models  # noqa: F401
 from bot.stats import models as _stats_indexes  # noqa: F401
 from bot.workspace import models as _workspace_models  # noqa: F401
 

@@ -19,7 +19,7 @@ from flask import Flask
 from slack_bolt import App
 from sqlalchemy import Engine
 
-from bot.config import Settings
+from bot.config import Settings, SlackMode
 from bot.db import Sessions, make_engine, make_sessions, utcnow
 from bot.home.service import HomeService
 from bot.home.visits import HomeVisits
@@ -39,6 +39,9 @@ from bot.slack.app_factory import build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
 from bot.slack.event_dedupe import EventDeduper
+from bot.slack.manifest import bot_scopes
+from bot.slack.oauth.install import make_oauth_install
+from bot.slack.oauth.routes import make_oauth_routes
 from bot.stats.service import StatsService, sla_days_from
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
@@ -158,18 +161,30 @@ def build_container(
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
     metrics = Metrics()
+    secrets_box = SecretBox.from_config(
+        encryption_keys=settings.secret(settings.encryption_key),
+        signing_secret=settings.secret(settings.slack_signing_secret),
+    )
+    oauth = (
+        make_oauth_install(
+            client_id=settings.slack_client_id,
+            client_secret=settings.secret(settings.slack_client_secret) or "",
+            scopes=bot_scopes(rituals),
+            sessions=sessions,
+            secrets_box=secrets_box,
+            clock=clock,
+        )
+        if settings.mode_for_web is SlackMode.OAUTH and settings.slack_client_id
+        else None
+    )
     client = make_client(
         base_url=settings.slack_api_url,
-        token=settings.secret(settings.slack_bot_token),
+        token=None if oauth else settings.secret(settings.slack_bot_token),
         metrics=metrics,
+        team_tokens=oauth.store.bot_token if oauth else None,
     )
     workspaces = WorkspaceService(
-        sessions=sessions,
-        default_time_zone=settings.default_time_zone,
-        secrets=SecretBox.from_config(
-            encryption_keys=settings.secret(settings.encryption_key),
-            signing_secret=settings.secret(settings.slack_signing_secret),
-        ),
+        sessions=sessions, default_time_zone=settings.default_time_zone, secrets=secrets_box
     )
     directory = SlackUserDirectory(client)
     admins = AdminGuard(workspaces=workspaces, directory=directory, clock=clock)
@@ -251,6 +266,7 @@ def build_container(
             commands=[c.command for r in rituals for c in r.commands],
             registrations=[b.parts.register for b in built],
             settings_sections=[s for b in built for s in b.parts.settings],
+            oauth=oauth,
         )
 
     def make_web(bolt: App) -> Flask:
@@ -263,7 +279,10 @@ def build_container(
             endpoint=endpoint,
             engine=engine,
             metrics=metrics,
-            extra_routes=[route for b in built for route in b.parts.routes],
+            extra_routes=[
+                *(route for b in built for route in b.parts.routes),
+                *([make_oauth_routes(lambda: bolt)] if oauth else []),
+            ],
         )
 
     return Container(

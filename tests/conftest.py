@@ -110,6 +110,8 @@ def settings(database_url: str, fake_slack: FakeSlackApi) -> Settings:
         slack_api_url=fake_slack.api_url,
         database_url=database_url,
         listener_threads=8,
+        # the tracker stand-in (tests/support/fake_tracker.py) listens on plain http locally
+        tracker_allowed_hosts=["http://127.0.0.1"],
     )
 
 
@@ -127,4 +129,4 @@ def slack_requests(fake_slack: FakeSlackApi) -> SlackRequests:
 
 @pytest.fixture
 def slack(container: Container, slack_requests: SlackRequests) -> SlackDriver:
-    return SlackDriver(container.web, slack_requests)
+    return SlackDriver(container.web, slack_requests, clock=container.clock)

@@ -12,6 +12,7 @@ from bot.rituals.feedback.blocks import (
     build_account_options,
     build_capture_confirmation,
     build_feedback_modal,
+    build_settings_modal,
     item_menu,
 )
 from bot.rituals.feedback.domain import (
@@ -24,10 +25,13 @@ from bot.rituals.feedback.domain import (
     FeedbackDraft,
     FeedbackField,
     FeedbackInvalid,
+    FeedbackSettings,
     Importance,
     ItemAction,
     ItemSummary,
     QuickCapture,
+    SettingsField,
+    SettingsInvalid,
     SimilarItem,
     Source,
     Status,
@@ -36,6 +40,7 @@ from bot.rituals.feedback.domain import (
     Window,
     check_status_change,
     clean_draft,
+    clean_settings,
     is_capture_emoji,
     parse_accounts_csv,
     parse_feedback_command,
@@ -265,3 +270,44 @@ def test_last_week_ends_where_this_week_starts() -> None:
     window = Window.week_ending(datetime(2026, 11, 16, tzinfo=UTC))
 
     assert window.previous().end == window.start
+
+
+def test_settings_are_trimmed_and_owners_kept_only_for_areas_that_remain() -> None:
+    settings = clean_settings(
+        areas_text=" Reporting \n\n#Billing\nMobile   apps",
+        capture_emoji=":Star:",
+        owners={"Reporting": ["U1", "U1"], "Gone": ["U2"], "Billing": []},
+    )
+
+    assert settings.areas == ["Reporting", "Billing", "Mobile apps"]
+    assert settings.capture_emoji == "star"
+    assert settings.area_owners == {"Reporting": ["U1"]}
+
+
+@pytest.mark.parametrize(
+    ("areas", "emoji", "bad"),
+    [
+        ("x" * 65, "bulb", {SettingsField.AREAS}),
+        ("Mobile apps\nmobile-apps", "bulb", {SettingsField.AREAS}),
+        ("Reporting", "", {SettingsField.CAPTURE_EMOJI}),
+        ("Reporting", "two words", {SettingsField.CAPTURE_EMOJI}),
+    ],
+)
+def test_bad_settings_name_the_field(areas: str, emoji: str, bad: set[SettingsField]) -> None:
+    with pytest.raises(SettingsInvalid) as invalid:
+        clean_settings(areas_text=areas, capture_emoji=emoji, owners={})
+
+    assert set(invalid.value.errors) == bad
+
+
+def test_the_settings_modal_has_one_owner_select_per_area_inside_block_kit_limits() -> None:
+    areas = [f"Area {n}" for n in range(120)] + ["Area 1"]
+    view = build_settings_modal(
+        FeedbackSettings(areas=areas, capture_emoji="bulb", area_owners={"Area 1": ["U1"]})
+    ).to_dict()
+
+    block_ids = [b["block_id"] for b in view["blocks"] if "block_id" in b]
+    assert len(view["blocks"]) <= MODAL_BLOCKS
+    assert len(block_ids) == len(set(block_ids))
+    owner = next(b for b in view["blocks"] if b.get("block_id") == "feedback-settings-owner:Area 1")
+    assert owner["element"]["initial_users"] == ["U1"]

@@ -119,7 +119,14 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-PURE_FILES = sorted([*BOT.rglob("domain.py"), *BOT.rglob("blocks.py"), *BOT.rglob("*/domain/*.py")])
+PURE_FILES = sorted(
+    {
+        *BOT.rglob("domain.py"),
+        *BOT.rglob("blocks.py"),
+        *BOT.glob("**/domain/*.py"),
+        *BOT.glob("**/blocks/*.py"),
+    }
+)
 FORBIDDEN = ("sqlalchemy", "httpx", "slack_bolt", "apscheduler")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from bot.outbox.sender import OutboxSender
 from bot.rituals.triage.domain import SettingsForm, validate_settings
 from bot.rituals.triage.ids import TriageIds
-from bot.rituals.triage.webhook import sign
+from bot.rituals.triage.webhook import signed_headers
 from bot.scheduling.registry import after_delivery_hook
 from bot.wiring import Container
 from tests.support.clock import FakeClock
@@ -121,7 +121,7 @@ def test_an_admin_saves_settings_and_gets_the_webhook_secret_once(
     hook = slack.http.post(
         f"/hooks/tickets?team={TEAM_ID}",
         data=body,
-        headers={"X-Opsbot-Signature": sign(stored.webhook_secret, body)},
+        headers=signed_headers(stored.webhook_secret, body, int(container.clock().timestamp())),
     )
     assert hook.status_code == 201
 
@@ -154,7 +154,9 @@ def test_bad_settings_are_refused_inline_and_nothing_is_saved(
     response = slack.send(
         slack.requests.view_submission(
             TriageIds.SETTINGS_MODAL.value,
-            _values(_form(sla_days="soon", tracker_kind="github", tracker_project="app")),
+            _values(
+                _form(sla_days="soon", tracker_kind="github", tracker_project="app", tracker_url="")
+            ),
             user_id="UADMIN",
         )
     )
@@ -183,7 +185,9 @@ def test_triage_now_without_a_triage_channel_posts_where_it_was_typed(
     )
     body = json.dumps({"helpdesk": "zendesk", "id": "1", "title": "Open one"}).encode()
     slack.http.post(
-        f"/hooks/tickets?team={TEAM_ID}", data=body, headers={"X-Opsbot-Signature": sign("s", body)}
+        f"/hooks/tickets?team={TEAM_ID}",
+        data=body,
+        headers=signed_headers("s", body, int(clock().timestamp())),
     )
 
     slack.command("/triage", "now", channel_id="CHERE")

@@ -33,6 +33,7 @@ from bot.scheduling.domain import (
 from bot.scheduling.models import RitualSchedule
 from bot.scheduling.registry import RitualRegistry
 from bot.scheduling.triggers import cron_trigger, latest_fire, next_run
+from bot.slack.client import acting_for
 from bot.workspace import queries as workspace_queries
 from bot.workspace.models import Workspace
 
@@ -181,7 +182,28 @@ class RitualDispatcher:
         """Composes and enqueues the run for every channel not yet done for `period`.
 
         period None is the current period of the ritual's schedule; channel_ids and options
-        default to the schedule's. Side effects: delivery rows; wakes the sender."""
+        default to the schedule's. Side effects: delivery rows; wakes the sender. Slack calls
+        a ritual makes while composing act for `team_id` (its own token, multi-workspace)."""
+        with acting_for(team_id):
+            return self._run_ritual(
+                team_id=team_id,
+                ritual=ritual,
+                now=now,
+                period=period,
+                channel_ids=channel_ids,
+                options=options,
+            )
+
+    def _run_ritual(
+        self,
+        *,
+        team_id: str,
+        ritual: str,
+        now: datetime,
+        period: str | None,
+        channel_ids: Sequence[str] | None,
+        options: dict[str, Any] | None,
+    ) -> RunResult:
         runner = self._registry.get(ritual)
         schedule = next(iter(self._schedules.list_schedules(team_id=team_id, ritual=ritual)), None)
         if period is None:

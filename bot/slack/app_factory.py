@@ -31,6 +31,7 @@ from bot.workspace.service import WorkspaceService
 
 if TYPE_CHECKING:
     from bot.rituals.contract import SettingsSection, SlackDeps
+    from bot.slack.oauth.install import OAuthInstall
 
 
 def build_bolt_app(
@@ -47,7 +48,10 @@ def build_bolt_app(
     commands: Sequence[str],
     registrations: Sequence[Callable[[App, SlackDeps], None]],
     settings_sections: Sequence[SettingsSection],
+    oauth: OAuthInstall | None = None,
 ) -> App:
+    """The Bolt app; with `oauth`, it serves every workspace that installed it (tokens from the
+    encrypted store, removed again on `app_uninstalled` / `tokens_revoked`)."""
     executor = ContextCopyingExecutor(
         max_workers=settings.listener_threads, thread_name_prefix="opsbot-listener"
     )
@@ -60,7 +64,10 @@ def build_bolt_app(
         # bot/web/slack_endpoint.py verifies every HTTP request before Bolt sees it (401 before
         # any parsing); Socket Mode needs no signature. Verifying twice only costs ack latency.
         request_verification_enabled=False,
+        **(oauth.app_arguments() if oauth else {}),
     )
+    if oauth:
+        app.enable_token_revocation_listeners()
     app.middleware(
         make_request_middleware(
             client=client, workspaces=workspaces, events=events, metrics=metrics, clock=slack.clock

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from slack_sdk import WebClient
@@ -9,6 +12,24 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.metrics import Metrics
+
+# The workspace a scheduled job or the outbox sender is acting for: in multi-workspace (OAuth)
+# mode the shared client has no token of its own and takes that workspace's bot token.
+_ACTING_FOR: ContextVar[str | None] = ContextVar("opsbot_acting_for", default=None)
+
+
+@contextmanager
+def acting_for(team_id: str) -> Iterator[None]:
+    """Web API calls made inside use `team_id`'s bot token (multi-workspace mode)."""
+    reset = _ACTING_FOR.set(team_id)
+    try:
+        yield
+    finally:
+        _ACTING_FOR.reset(reset)
+
+
+class NotInstalledError(Exception):
+    """A call for a workspace that has no installation (or no workspace was named)."""
 
 
 class MeteredWebClient(WebClient):
@@ -19,9 +40,16 @@ class MeteredWebClient(WebClient):
     outbox sender, which honours Retry-After without blocking anyone.
     """
 
-    def __init__(self, *args: Any, metrics: Metrics, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        metrics: Metrics,
+        team_tokens: Callable[[str], str | None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._metrics = metrics
+        self._team_tokens = team_tokens
 
     def for_token(self, token: str | None) -> MeteredWebClient:
         """This client when the token is ours, else a sibling for that token (multi-workspace)."""
@@ -32,6 +60,8 @@ class MeteredWebClient(WebClient):
         )
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
+        if self.token is None and self._team_tokens is not None and _ACTING_FOR.get():
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), **self._authorization()}
         try:
             response = super().api_call(api_method, **kwargs)
         except SlackApiError as error:
@@ -48,8 +78,28 @@ class MeteredWebClient(WebClient):
         self._metrics.slack_api_calls.labels(api_method, "ok").inc()
         return response
 
+    def _authorization(self) -> dict[str, str]:
+        team_id = _ACTING_FOR.get()
+        if team_id is None or self._team_tokens is None:  # pragma: no cover - checked by caller
+            raise NotInstalledError("no workspace was named for this Slack call")
+        token = self._team_tokens(team_id)
+        if token is None:
+            raise NotInstalledError(f"opsbot is not installed in workspace {team_id}")
+        return {"Authorization": f"Bearer {token}"}
+
 
 def make_client(
-    *, base_url: str, token: str | None, metrics: Metrics, timeout: int = 10
+    *,
+    base_url: str,
+    token: str | None,
+    metrics: Metrics,
+    timeout: int = 10,
+    team_tokens: Callable[[str], str | None] | None = None,
 ) -> MeteredWebClient:
-    return MeteredWebClient(base_url=base_url, token=token, timeout=timeout, metrics=metrics)
+    return MeteredWebClient(
+        base_url=base_url,
+        token=token,
+        timeout=timeout,
+        metrics=metrics,
+        team_tokens=team_tokens,
+    )

@@ -38,11 +38,16 @@ def _unique(values: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def bot_scopes(rituals: Sequence[Ritual]) -> list[str]:
+    """The platform's scopes and every installed ritual's, each once (least privilege)."""
+    return _unique([*PLATFORM_SCOPES, *(scope for r in rituals for scope in r.scopes)])
+
+
 def build_manifest(*, url: str | None, socket: bool, rituals: Sequence[Ritual]) -> dict[str, Any]:
     """A complete manifest derived from the installed rituals; `url` is the public base URL
     (ignored in Socket Mode)."""
     request_url = (url or PLACEHOLDER_URL).rstrip("/") + EVENTS_PATH
-    scopes = _unique([*PLATFORM_SCOPES, *(scope for r in rituals for scope in r.scopes)])
+    scopes = bot_scopes(rituals)
     bot_events = _unique([*PLATFORM_EVENTS, *(event for r in rituals for event in r.events)])
     commands: list[dict[str, Any]] = []
     for command in [*(c for r in rituals for c in r.commands), OPS_COMMAND]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Flask
@@ -12,9 +14,12 @@ from tests.support.slack_requests import SignedRequest, SlackRequests
 
 
 class SlackDriver:
-    def __init__(self, web: Flask, requests: SlackRequests) -> None:
+    def __init__(
+        self, web: Flask, requests: SlackRequests, clock: Callable[[], datetime] | None = None
+    ) -> None:
         self.http = web.test_client()
         self.requests = requests
+        self.clock = clock  # the app's clock, for requests signed with its time (webhooks)
 
     def send(self, request: SignedRequest, path: str = "/slack/events") -> TestResponse:
         return self.http.post(path, data=request.body, headers=request.headers)

@@ -29,6 +29,7 @@ class RecordedCall:
     at: float
     authorized: bool
     ok: bool
+    token: str = ""  # the bearer token the call carried (which workspace it acted for)
 
     @property
     def channel(self) -> str | None:
@@ -76,6 +77,7 @@ class FakeSlackApi:
     def __init__(self) -> None:
         self.calls: list[RecordedCall] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.oauth_grants: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.uploads: list[bytes] = []
@@ -143,6 +145,21 @@ class FakeSlackApi:
     def enforce_channel_rate(self, *, per_second: float = 1.0, retry_after: int = 1) -> None:
         """chat.postMessage answers 429 when a channel got a post less than 1/rate ago."""
         self._channel_rate = _ChannelRate(1.0 / per_second, retry_after)
+
+    def grant_install(self, code: str, *, team_id: str, bot_token: str) -> None:
+        """What `oauth.v2.access` answers for `code` (an install of opsbot into `team_id`)."""
+        self.oauth_grants[code] = {
+            "ok": True,
+            "app_id": "A0OPSBOT",
+            "authed_user": {"id": "UINSTALLER"},
+            "scope": "commands,chat:write",
+            "token_type": "bot",
+            "access_token": bot_token,
+            "bot_user_id": f"UBOT{team_id}",
+            "team": {"id": team_id, "name": f"Team {team_id}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
     def add_user(
         self, user_id: str, *, name: str = "", tz: str = "UTC", is_admin: bool = False
@@ -238,14 +255,21 @@ class FakeSlackApi:
         params = _parse_params(
             raw, request.headers.get("content-type", ""), urlparse(request.path).query
         )
-        authorized = (request.headers.get("authorization") or "").startswith("Bearer ")
+        bearer = request.headers.get("authorization") or ""
+        authorized = bearer.startswith("Bearer ")
         status, body, headers, delay = self._answer(method, params)
         if delay:
             time.sleep(delay)
         with self._cond:
             self.calls.append(
                 RecordedCall(
-                    method, params, status, time.monotonic(), authorized, bool(body.get("ok"))
+                    method,
+                    params,
+                    status,
+                    time.monotonic(),
+                    authorized,
+                    bool(body.get("ok")),
+                    bearer.removeprefix("Bearer "),
                 )
             )
             self._cond.notify_all()
@@ -334,6 +358,10 @@ class FakeSlackApi:
             latest = params.get("latest")
             found = self.messages.get((str(channel), str(latest)))
             return {"ok": True, "messages": [found] if found else []}
+        if method == "oauth.v2.access":
+            return self.oauth_grants.get(
+                str(params.get("code")), {"ok": False, "error": "invalid_code"}
+            )
         if method == "files.getUploadURLExternal":
             file_id = f"F{len(self.files) + 1:04d}"
             self.files[file_id] = UploadedFile(

@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.rituals.feedback.domain import FeedbackDraft, Importance, Source, Status
+from bot.rituals.feedback.domain import FeedbackDraft, Importance, Source, SourceMessage, Status
 from bot.rituals.feedback.ids import NEW_ACCOUNT_PREFIX, FeedbackIds
 
 State = dict[str, dict[str, dict[str, Any]]]
@@ -61,6 +61,13 @@ class ItemModalMetadata:
     @property
     def wanted_status(self) -> Status:
         return Status(self.status or Status.REVIEWED.value)
+
+
+def source_message(metadata: FeedbackModalMetadata) -> SourceMessage | None:
+    """The message the form was opened from (the message shortcut), if any."""
+    if metadata.channel_id and metadata.message_ts:
+        return SourceMessage(metadata.channel_id, metadata.message_ts, metadata.permalink)
+    return None
 
 
 def _value(state: State, block: FeedbackIds, action: FeedbackIds) -> str | None:
@@ -136,4 +143,35 @@ def read_account_form(state: State) -> AccountForm:
         owner_user_id=_user(
             state, FeedbackIds.ACCOUNT_OWNER_BLOCK, FeedbackIds.ACCOUNT_OWNER_SELECT
         ),
+    )
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    areas_text: str
+    capture_emoji: str
+    owners: dict[str, list[str]]  # area -> people, for the areas the modal was opened with
+
+
+def read_settings_form(state: State) -> SettingsForm:
+    """The feedback settings modal: areas one per line, the emoji, an owner select per area
+    (its block id names the area)."""
+    prefix = FeedbackIds.SETTINGS_OWNER_BLOCK.value + ":"
+    owners = {
+        block.removeprefix(prefix): [
+            str(u)
+            for u in actions.get(FeedbackIds.SETTINGS_OWNER_SELECT.value, {}).get("selected_users")
+            or []
+        ]
+        for block, actions in state.items()
+        if block.startswith(prefix)
+    }
+    return SettingsForm(
+        areas_text=_value(state, FeedbackIds.SETTINGS_AREAS_BLOCK, FeedbackIds.SETTINGS_AREAS_INPUT)
+        or "",
+        capture_emoji=_value(
+            state, FeedbackIds.SETTINGS_EMOJI_BLOCK, FeedbackIds.SETTINGS_EMOJI_INPUT
+        )
+        or "",
+        owners=owners,
     )

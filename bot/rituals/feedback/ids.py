@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.rituals.feedback.domain import FeedbackField
+from bot.rituals.feedback.domain import FeedbackField, SettingsField
 
 
 class FeedbackRituals(StrEnum):
@@ -64,6 +64,15 @@ class FeedbackIds(StrEnum):
     ACCOUNT_OWNER_BLOCK = "feedback-account-owner"
     ACCOUNT_OWNER_SELECT = "feedback-account-owner-select"
 
+    # the feedback section of `/ops settings` (admins)
+    SETTINGS_MODAL = "feedback-settings-modal"
+    SETTINGS_AREAS_BLOCK = "feedback-settings-areas"
+    SETTINGS_AREAS_INPUT = "feedback-settings-areas-input"
+    SETTINGS_EMOJI_BLOCK = "feedback-settings-emoji"
+    SETTINGS_EMOJI_INPUT = "feedback-settings-emoji-input"
+    SETTINGS_OWNER_BLOCK = "feedback-settings-owner"  # + ":<area>", one block per area
+    SETTINGS_OWNER_SELECT = "feedback-settings-owner-select"
+
 
 FIELD_BLOCKS: dict[FeedbackField, FeedbackIds] = {
     FeedbackField.TEXT: FeedbackIds.TEXT_BLOCK,
@@ -73,6 +82,11 @@ FIELD_BLOCKS: dict[FeedbackField, FeedbackIds] = {
     FeedbackField.IMPORTANCE: FeedbackIds.IMPORTANCE_BLOCK,
     FeedbackField.LINK: FeedbackIds.LINK_BLOCK,
     FeedbackField.ON_BEHALF_OF: FeedbackIds.ON_BEHALF_BLOCK,
+}
+
+SETTINGS_BLOCKS: dict[SettingsField, FeedbackIds] = {
+    SettingsField.AREAS: FeedbackIds.SETTINGS_AREAS_BLOCK,
+    SettingsField.CAPTURE_EMOJI: FeedbackIds.SETTINGS_EMOJI_BLOCK,
 }
 
 NEW_ACCOUNT_PREFIX = "new:"  # option value of "Create account “…”" in the account type-ahead

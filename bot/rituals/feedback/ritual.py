@@ -3,21 +3,27 @@ emoji, the weekly `feedback-digest`, its App Home section and `opsbot export/imp
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import App
+from slack_sdk import WebClient
 
 from bot.rituals.contract import (
     Ritual,
     RitualDeps,
     RitualParts,
     ScheduledRitual,
+    SettingsSection,
     Shortcut,
     SlackDeps,
     SlashCommand,
 )
 from bot.rituals.feedback import cli, listeners, models
+from bot.rituals.feedback.blocks import build_settings_modal
 from bot.rituals.feedback.home import FeedbackHomeSection
 from bot.rituals.feedback.ids import FeedbackIds, FeedbackRituals
 from bot.rituals.feedback.jobs import FeedbackDigestRunner
+from bot.rituals.feedback.metrics import FeedbackMetrics
 from bot.rituals.feedback.service import FeedbackService
 
 
@@ -25,7 +31,7 @@ def build(deps: RitualDeps) -> RitualParts:
     feedback = FeedbackService(
         sessions=deps.sessions,
         workspaces=deps.workspaces,
-        metrics=deps.metrics,
+        metrics=FeedbackMetrics(deps.metrics.registry),
         default_areas=deps.settings.product_areas,
         default_capture_emoji=deps.settings.feedback_capture_emoji,
     )
@@ -35,10 +41,24 @@ def build(deps: RitualDeps) -> RitualParts:
             app, feedback=feedback, admins=slack.admins, home=slack.home, clock=slack.clock
         )
 
+    def open_settings(
+        *, client: WebClient, trigger_id: str, team_id: str, user_id: str, **_: Any
+    ) -> None:
+        """/ops settings checked the person is an admin; saving checks again."""
+        view = build_settings_modal(feedback.settings(team_id=team_id))
+        client.views_push(trigger_id=trigger_id, view=view.to_dict())
+
     return RitualParts(
         register=register,
         runners=[FeedbackDigestRunner(feedback)],
         home=FeedbackHomeSection(feedback),
+        settings=[
+            SettingsSection(
+                key="feedback",
+                label="Feedback: product areas, capture emoji, area owners",
+                open=open_settings,
+            )
+        ],
         provides=[feedback],
     )
 

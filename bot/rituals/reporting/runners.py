@@ -28,6 +28,7 @@ from bot.rituals.reporting.blocks import (
 from bot.rituals.reporting.domain import REPORT_PART
 from bot.rituals.reporting.ids import ReportingRituals
 from bot.rituals.reporting.service import ReportingService
+from bot.slack.client import acting_for
 
 logger = logging.getLogger(__name__)
 
@@ -77,16 +78,17 @@ class OpsReportRunner:
             return False
         charts = self._service.charts(job)
         try:
-            response = self._client.files_upload_v2(
-                file_uploads=[
-                    {"file": chart.png, "filename": chart.filename, "title": chart.title}
-                    for chart in charts
-                ],
-                channel=channel_id,
-                thread_ts=ts,
-                initial_comment=CHARTS_COMMENT,
-                request_file_info=False,
-            )
+            with acting_for(team_id):  # the workspace's own token in multi-workspace mode
+                response = self._client.files_upload_v2(
+                    file_uploads=[
+                        {"file": chart.png, "filename": chart.filename, "title": chart.title}
+                        for chart in charts
+                    ],
+                    channel=channel_id,
+                    thread_ts=ts,
+                    initial_comment=CHARTS_COMMENT,
+                    request_file_info=False,
+                )
         except SlackApiError as error:
             logger.warning(
                 "ops report charts not uploaded: team=%s channel=%s error=%s",

@@ -57,3 +57,17 @@ class TriageIds(StrEnum):
     TRACKER_TOKEN_INPUT = "triage-settings-token-input"  # noqa: S105 - an id, not a secret
     WEBHOOK_BLOCK = "triage-settings-webhook"
     WEBHOOK_INPUT = "triage-settings-webhook-input"
+
+
+# Outbox parts of one thread, unique within (team, triage-thread, period, channel).
+PARENT_PART = "parent"
+TICKET_PART_PREFIX = "ticket:"
+SUMMARY_PART_PREFIX = "summary:"
+
+
+def ticket_part(ticket_id: int) -> str:
+    return f"{TICKET_PART_PREFIX}{ticket_id}"
+
+
+def summary_part(page: int) -> str:
+    return f"{SUMMARY_PART_PREFIX}{page}"

@@ -49,6 +49,8 @@ class Ticket(Base):
     created_at: Mapped[datetime]
     received_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # When the helpdesk signed the update last applied (webhooks): an older one is a replay.
+    source_updated_at: Mapped[datetime | None] = mapped_column(default=None)
     version: Mapped[int] = mapped_column(default=1)
 
 

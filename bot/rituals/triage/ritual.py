@@ -13,6 +13,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.integrations.tracker import make_tracker
+from bot.integrations.tracker_policy import TrackerPolicy
 from bot.rituals.contract import (
     Ritual,
     RitualDeps,
@@ -29,22 +30,30 @@ from bot.rituals.triage.blocks import build_settings_modal
 from bot.rituals.triage.home import TriageHomeSection
 from bot.rituals.triage.ids import TriageIds, TriageRituals
 from bot.rituals.triage.jobs import TriageAutoCloser
+from bot.rituals.triage.metrics import TriageMetrics
 from bot.rituals.triage.runner import TriageThreadRunner
 from bot.rituals.triage.service import TriageService
+from bot.rituals.triage.slack_io import TriageSlack
 from bot.rituals.triage.webhook import make_ticket_hook
+from bot.slack.private_reply import SharedChannelCache
 
 
 def build(deps: RitualDeps) -> RitualParts:
+    metrics = TriageMetrics(deps.metrics.registry)
+    policy = TrackerPolicy.from_setting(deps.settings.tracker_allowed_hosts)
     triage = TriageService(
         sessions=deps.sessions,
         workspaces=deps.workspaces,
-        trackers=lambda config: make_tracker(config, deps.http),
-        metrics=deps.metrics,
+        trackers=lambda config: make_tracker(policy.approved(config), deps.http),
+        tracker_policy=policy,
+        metrics=metrics,
         feedback=deps.provided.get(FeedbackService),
+        outbox=deps.outbox,
         default_sla_days=deps.settings.triage_sla_days,
     )
+    slack = TriageSlack(deps.client, SharedChannelCache())
     auto_closer = TriageAutoCloser(
-        service=triage, client=deps.client, bot_user_id=_bot_user_id_of(deps.client)
+        service=triage, slack=slack, bot_user_id=_bot_user_id_of(deps.client)
     )
 
     def register(app: App, slack: SlackDeps) -> None:
@@ -61,10 +70,10 @@ def build(deps: RitualDeps) -> RitualParts:
 
     return RitualParts(
         register=register,
-        runners=[TriageThreadRunner(service=triage, client=deps.client)],
+        runners=[TriageThreadRunner(service=triage, slack=slack)],
         home=TriageHomeSection(triage),
         housekeeping=[close_due_sessions],
-        routes=[make_ticket_hook(service=triage, metrics=deps.metrics, clock=deps.clock)],
+        routes=[make_ticket_hook(service=triage, metrics=metrics, clock=deps.clock)],
         settings=[
             SettingsSection(key="triage", label="Triage: channel, SLA, tracker", open=open_settings)
         ],

@@ -8,27 +8,29 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.outbox.domain import OutgoingPost
 from bot.rituals.triage.blocks import (
     build_parent_blocks,
-    build_superseded_blocks,
     parent_text,
     ticket_block_dicts,
     ticket_text,
 )
-from bot.rituals.triage.ids import TriageRituals
-from bot.rituals.triage.service import ThreadPlan, TriageService
+from bot.rituals.triage.domain import ThreadPlan
+from bot.rituals.triage.ids import (
+    PARENT_PART,
+    SUMMARY_PART_PREFIX,
+    TriageRituals,
+    ticket_part,
+)
+from bot.rituals.triage.service import TriageService
+from bot.rituals.triage.slack_io import TriageSlack
 
 logger = logging.getLogger(__name__)
 
-PARENT = "parent"
-
-
-def ticket_part(ticket_id: int) -> str:
-    return f"ticket:{ticket_id}"
+PARENT = PARENT_PART
+__all__ = ["PARENT", "TriageThreadRunner", "compose_posts", "ticket_part"]
 
 
 def compose_posts(plan: ThreadPlan) -> list[OutgoingPost]:
@@ -67,9 +69,9 @@ def compose_posts(plan: ThreadPlan) -> list[OutgoingPost]:
 class TriageThreadRunner:
     name = TriageRituals.THREAD.value
 
-    def __init__(self, *, service: TriageService, client: WebClient) -> None:
+    def __init__(self, *, service: TriageService, slack: TriageSlack) -> None:
         self._service = service
-        self._client = client
+        self._slack = slack
 
     def compose(
         self,
@@ -91,15 +93,13 @@ class TriageThreadRunner:
         superseded = self._service.record_delivery(
             team_id=team_id, channel_id=channel_id, period=period, sent=sent, now=now
         )
-        blocks = [b.to_dict() for b in build_superseded_blocks(by_ts=sent.get(PARENT))]
+        if any(part.startswith(SUMMARY_PART_PREFIX) for part in sent):
+            # The closing summary completed this thread's posts again: the threads it
+            # superseded were marked when the thread itself was delivered.
+            return
         for old in superseded:
             try:
-                self._client.chat_update(
-                    channel=old.channel_id,
-                    ts=old.ts,
-                    text="This triage thread was superseded by a newer one.",
-                    blocks=blocks,
-                )
+                self._slack.show_superseded(old, by_ts=sent.get(PARENT))
             except SlackApiError as error:
                 logger.warning(
                     "could not mark triage thread %s superseded: %s",

@@ -4,16 +4,23 @@ Authentication: each workspace has its own shared secret (the `webhook_secret` o
 setting). The workspace is named in the URL, `POST /hooks/tickets?team=T0123ABC`, and the body
 is signed with one of:
 
-- `X-Opsbot-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>` (any sender), or
+- `X-Opsbot-Timestamp: <unix seconds>` and
+  `X-Opsbot-Signature: v1=<hex HMAC-SHA256(secret, "v1:" + timestamp + ":" + raw body)>`
+  (any sender; the same shape as Slack's own request signing), or
 - Zendesk's own webhook signing: `X-Zendesk-Webhook-Signature` (base64 HMAC-SHA256 of
   timestamp + body) with `X-Zendesk-Webhook-Signature-Timestamp`; save the Zendesk webhook's
   signing secret as the workspace secret.
 
+A signature more than 5 minutes from now is refused, so a captured request cannot be replayed
+later; and an update signed before the one already applied to a ticket is ignored (a replayed
+"create" cannot bring back a ticket deleted since).
+
 Idempotent on (helpdesk, id): sending a ticket again updates it, never duplicates it.
-`"status": "deleted"` removes it from the queue. Answers: 201 created, 200 updated or deleted,
-400 bad JSON, 401 missing or wrong signature, 403 webhooks not enabled for the workspace,
-422 a missing or invalid field; every error body is `{"error": "<reason>"}` and nothing is
-stored.
+`"status": "deleted"` removes it from the queue. Answers: 201 created, 200 updated, deleted or
+ignored (older than what is stored), 400 bad JSON (or nested deeper than 8 levels), 401 missing,
+wrong or stale signature (the same answer when the workspace has no webhook, so the answer
+tells an outsider nothing), 413 a body over 64 KB, 422 a missing or invalid field; every error
+body is `{"error": "<reason>"}` and nothing is stored.
 
 The body (JSON object):
 
@@ -67,38 +74,97 @@ import hmac
 import json
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Flask, Response, jsonify, request
 
-from bot.metrics import Metrics
-from bot.rituals.triage.domain import PayloadError, parse_helpdesk_payload
-from bot.rituals.triage.service import TriageService, WebhookResult
+from bot.rituals.triage.domain import PayloadError, WebhookResult, parse_helpdesk_payload
+from bot.rituals.triage.metrics import TriageMetrics
+from bot.rituals.triage.service import TriageService
 
 logger = logging.getLogger(__name__)
 
 PATH = "/hooks/tickets"
 SIGNATURE_HEADER = "x-opsbot-signature"
+TIMESTAMP_HEADER = "x-opsbot-timestamp"
+MAX_AGE_SECONDS = 300
+MAX_BODY = 64 * 1024
+MAX_NESTING = 8
+# A secret no workspace has: a request for a workspace without webhooks is checked against it,
+# so "no such webhook" and "bad signature" take the same time and get the same answer.
+_NO_SECRET = "opsbot-no-webhook-" + base64.b64encode(hashlib.sha256(b"none").digest()).decode()
 ZENDESK_SIGNATURE = "x-zendesk-webhook-signature"
 ZENDESK_TIMESTAMP = "x-zendesk-webhook-signature-timestamp"
 
 
-def sign(secret: str, body: bytes) -> str:
-    """The `X-Opsbot-Signature` value for a body (senders and tests use it)."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    """The `X-Opsbot-Signature` value for a body sent at `timestamp` (senders and tests)."""
+    base = b"v1:" + str(timestamp).encode() + b":" + body
+    return "v1=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
-def signature_is_valid(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
-    """Constant-time check of either supported signature scheme."""
+def signed_headers(secret: str, body: bytes, timestamp: int) -> dict[str, str]:
+    """Both headers a sender adds."""
+    return {
+        "X-Opsbot-Timestamp": str(timestamp),
+        "X-Opsbot-Signature": sign(secret, body, timestamp),
+    }
+
+
+def signed_at(
+    secret: str, body: bytes, headers: Mapping[str, str], now: datetime
+) -> datetime | None:
+    """When a correctly signed, fresh request was signed; None for anything else (constant
+    time for the signature itself)."""
     ours = headers.get(SIGNATURE_HEADER)
     if ours:
-        return hmac.compare_digest(ours.strip(), sign(secret, body))
+        sent = _unix_time(headers.get(TIMESTAMP_HEADER, ""))
+        if sent is None or not _fresh(sent, now):
+            return None
+        expected = sign(secret, body, int(sent.timestamp()))
+        return sent if hmac.compare_digest(ours.strip(), expected) else None
     zendesk = headers.get(ZENDESK_SIGNATURE)
-    timestamp = headers.get(ZENDESK_TIMESTAMP)
-    if zendesk and timestamp:
-        digest = hmac.new(secret.encode(), timestamp.encode() + body, hashlib.sha256).digest()
-        return hmac.compare_digest(zendesk.strip(), base64.b64encode(digest).decode("ascii"))
-    return False
+    stamp = headers.get(ZENDESK_TIMESTAMP)
+    if zendesk and stamp:
+        sent = _iso_time(stamp)
+        if sent is None or not _fresh(sent, now):
+            return None
+        digest = hmac.new(secret.encode(), stamp.encode() + body, hashlib.sha256).digest()
+        valid = hmac.compare_digest(zendesk.strip(), base64.b64encode(digest).decode("ascii"))
+        return sent if valid else None
+    return None
+
+
+def _unix_time(value: str) -> datetime | None:
+    value = value.strip()
+    if not value.isdigit() or len(value) > 12:
+        return None
+    return datetime.fromtimestamp(int(value), tz=UTC)
+
+
+def _iso_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _fresh(sent: datetime, now: datetime) -> bool:
+    return abs((now - sent).total_seconds()) <= MAX_AGE_SECONDS
+
+
+def _depth(value: object, limit: int) -> bool:
+    """True when `value` nests no deeper than `limit` (iterative: no recursion to exhaust)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            if level > limit:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return True
 
 
 def _error(status: int, reason: str) -> tuple[Response, int]:
@@ -106,7 +172,7 @@ def _error(status: int, reason: str) -> tuple[Response, int]:
 
 
 def make_ticket_hook(
-    *, service: TriageService, metrics: Metrics, clock: Callable[[], datetime]
+    *, service: TriageService, metrics: TriageMetrics, clock: Callable[[], datetime]
 ) -> Callable[[Flask], None]:
     """The route, added with `create_web_app(..., extra_routes=[make_ticket_hook(...)])`."""
 
@@ -115,32 +181,40 @@ def make_ticket_hook(
         def receive_ticket() -> tuple[Response, int]:
             team_id = (request.args.get("team") or "").strip()
             if not team_id or len(team_id) > 32:
-                metrics.triage_webhooks.labels("rejected").inc()
+                metrics.webhooks.labels("rejected").inc()
                 return _error(400, "name the workspace: POST /hooks/tickets?team=<team id>")
+            if (request.content_length or 0) > MAX_BODY:
+                metrics.webhooks.labels("invalid").inc()
+                return _error(413, f"the body is over {MAX_BODY // 1024} KB")
             body = request.get_data(cache=False)
+            if len(body) > MAX_BODY:
+                metrics.webhooks.labels("invalid").inc()
+                return _error(413, f"the body is over {MAX_BODY // 1024} KB")
             headers = {k.lower(): v for k, v in request.headers.items()}
+            now = clock()
             secret = service.settings(team_id=team_id).webhook_secret
-            if not secret:
-                metrics.triage_webhooks.labels("rejected").inc()
-                return _error(403, "ticket webhooks are not enabled for this workspace")
-            if not signature_is_valid(secret, body, headers):
-                metrics.triage_webhooks.labels("rejected").inc()
-                logger.warning("rejected a ticket webhook with a missing or wrong signature")
-                return _error(401, "missing or wrong signature")
+            sent = signed_at(secret or _NO_SECRET, body, headers, now)
+            if not secret or sent is None:
+                metrics.webhooks.labels("rejected").inc()
+                logger.warning("rejected a ticket webhook: missing, wrong or stale signature")
+                return _error(401, "missing, wrong or stale signature")
             try:
                 data = json.loads(body)
-            except ValueError:
-                metrics.triage_webhooks.labels("invalid").inc()
+            except (ValueError, RecursionError):
+                metrics.webhooks.labels("invalid").inc()
                 return _error(400, "body is not valid JSON")
+            if not _depth(data, MAX_NESTING):
+                metrics.webhooks.labels("invalid").inc()
+                return _error(400, f"the JSON nests deeper than {MAX_NESTING} levels")
             try:
                 incoming = parse_helpdesk_payload(data)
             except PayloadError as error:
-                metrics.triage_webhooks.labels("invalid").inc()
+                metrics.webhooks.labels("invalid").inc()
                 return _error(422, str(error))
             result, ticket_id = service.receive_from_helpdesk(
-                team_id=team_id, incoming=incoming, now=clock()
+                team_id=team_id, incoming=incoming, now=now, sent_at=sent
             )
-            metrics.triage_webhooks.labels(result.value).inc()
+            metrics.webhooks.labels(result.value).inc()
             status = 201 if result is WebhookResult.CREATED else 200
             return jsonify(result=result.value, ticket_id=ticket_id), status
 

@@ -1,0 +1,1 @@
+"""Multi-workspace install over OAuth: encrypted installation store, state store, authorize."""
