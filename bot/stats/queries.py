@@ -297,14 +297,18 @@ def past_sla(session: Session, team_id: str, window: Window, sla_days: int) -> i
 
 def carried_over(session: Session, team_id: str, window: Window) -> int:
     """Distinct tickets shown again in a session held in the window (an earlier session had
-    already shown them)."""
+    already shown them). Read from the window's sessions, then their tickets by primary key."""
     earlier = aliased(SessionTicket)
     return int(
         session.scalar(
             select(func.count(distinct(SessionTicket.ticket_id)))
-            .join(TriageSession, TriageSession.id == SessionTicket.session_id)
+            .select_from(TriageSession)
+            .join(
+                SessionTicket,
+                (SessionTicket.session_id == TriageSession.id)
+                & (SessionTicket.team_id == TriageSession.team_id),
+            )
             .where(
-                SessionTicket.team_id == team_id,
                 TriageSession.team_id == team_id,
                 *_within(TriageSession.started_at, window),
                 exists().where(
