@@ -3,10 +3,14 @@ with every number, its trend and a reading; an unknown period gets help."""
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+import pytest
 from sqlalchemy import select
 
 from bot.home.models import HomeVisit
-from bot.stats.domain import StatsPeriod
+from bot.stats.domain import StatsPeriod, StatsReport
 from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text
@@ -92,3 +96,27 @@ def test_opening_the_app_home_counts_each_person_once_a_day_as_a_visitor(
         visits = session.scalars(select(HomeVisit.user_id).order_by(HomeVisit.user_id)).all()
     assert visits == ["U1", "U2"]
     assert report.metric("reach.home").value == 2
+
+
+def test_ops_stats_acks_before_the_numbers_are_computed(
+    slack: SlackDriver,
+    fake_slack: FakeSlackApi,
+    container: Container,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    release = threading.Event()
+    computing = container.stats.report
+
+    def slow_report(**kwargs: Any) -> StatsReport:
+        assert release.wait(10)
+        return computing(**kwargs)
+
+    monkeypatch.setattr(container.stats, "report", slow_report)
+
+    response = slack.command("/ops", "stats 7d")
+
+    assert response.status_code == 200
+    assert fake_slack.responses == []
+    release.set()
+    _, answer = fake_slack.wait_for_response()[0]
+    assert "nothing to measure yet" in all_text(answer["blocks"])
