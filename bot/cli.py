@@ -6,7 +6,7 @@ import argparse
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from bot.db import upgrade_database
 from bot.logs import configure_logging
 from bot.rituals.contract import CliGroups
 from bot.rituals.installed import INSTALLED
+from bot.slack.identity import InvalidSlackToken, SlackState
 from bot.slack.manifest import PLACEHOLDER_URL, build_manifest
 
 if TYPE_CHECKING:
@@ -45,14 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"opsbot: {error}", file=sys.stderr)
         return 2
+    except InvalidSlackToken as error:
+        print(_token_refused_line(error.code), file=sys.stderr)
+        return 2
     except SlackApiError as error:
-        # Bolt checks the bot token with auth.test when the app is built.
         code = error.response.get("error") if error.response is not None else "unknown"
-        print(
-            f"opsbot: Slack refused the bot token ({code}): check SLACK_BOT_TOKEN "
-            "(OAuth & Permissions, after installing the app).",
-            file=sys.stderr,
-        )
+        print(_token_refused_line(code), file=sys.stderr)
         return 2
     except (URLError, ConnectionError) as error:
         reason = getattr(error, "reason", error)
@@ -146,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.scheduling.leader import SchedulerAlreadyRunning
     from bot.web.server import make_server
     from bot.wiring import build_container
 
@@ -153,35 +153,41 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
     container = build_container(settings)
-    _check_slack_token(container)
-    scheduler_stop = None
-    if not args.no_scheduler:
-        from bot.scheduling.leader import SchedulerAlreadyRunning
-
-        try:
-            scheduler_stop = container.build_scheduler().start_in_background()
-        except SchedulerAlreadyRunning as error:
-            print(f"opsbot: {error}", file=sys.stderr)
-            container.close()
-            return 2
-    server = make_server(
-        container.web, host=settings.host, port=settings.port, threads=settings.server_threads
-    )
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        logger.info("received signal %s, shutting down", signum)
-        server.close()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    logger.info("opsbot serving on http://%s:%s/slack/events", settings.host, server.effective_port)
+    scheduler = None
+    exit_code = 0
     try:
-        server.run()
+        reachable = _check_slack_token(container)
+        server = make_server(
+            container.web, host=settings.host, port=settings.port, threads=settings.server_threads
+        )
+        if not args.no_scheduler:
+            scheduler = container.build_scheduler()
+            try:
+                scheduler.start_in_background()
+            except SchedulerAlreadyRunning as error:
+                print(f"opsbot: {error}", file=sys.stderr)
+                return 2
+
+        def token_refused(error: InvalidSlackToken) -> None:
+            nonlocal exit_code
+            print(_token_refused_line(error.code), file=sys.stderr)
+            exit_code = 2
+            server.request_stop()
+
+        if not reachable:
+            container.identity.retry_in_background(on_invalid=token_refused)
+        _on_stop_signals(server.request_stop)
+        logger.info(
+            "opsbot serving on http://%s:%s/slack/events", settings.host, server.effective_port
+        )
+        server.serve(grace=settings.shutdown_grace)
+        logger.info("stopped taking requests; stopping the scheduler and the sender")
     finally:
-        if scheduler_stop is not None:
-            scheduler_stop.set()
-        container.close()
-    return 0
+        if scheduler is not None and not scheduler.stop(timeout=3):
+            logger.warning("the scheduler did not stop within 3 s")
+        container.close(grace=1.0)
+    logger.info("opsbot stopped")
+    return exit_code
 
 
 def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
@@ -194,23 +200,34 @@ def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
     container = build_container(settings)
-    _check_slack_token(container)
     stop = threading.Event()
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        logger.info("received signal %s, stopping the scheduler", signum)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
     try:
+        if not _check_slack_token(container):
+            # The outbox sender retries failed posts by itself; only bad tokens are fatal.
+            container.identity.retry_in_background(on_invalid=lambda error: stop.set())
+        _on_stop_signals(stop.set)
         container.build_scheduler().run(stop)
     except SchedulerAlreadyRunning as error:
         print(f"opsbot: {error}", file=sys.stderr)
         return 2
     finally:
-        container.close()
+        container.close(grace=1.0)
+    if container.identity.state is SlackState.INVALID_TOKEN:
+        print(_token_refused_line("invalid token"), file=sys.stderr)
+        return 2
     return 0
+
+
+def _on_stop_signals(stop: Callable[[], None]) -> None:
+    """SIGTERM (docker stop, systemd) and SIGINT (Ctrl-C) both ask for a clean stop; the
+    handler only sets a flag, the main thread does the stopping."""
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        logger.info("received %s, shutting down", signal.Signals(signum).name)
+        stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
 
 
 def _ritual_run(settings: Settings, args: argparse.Namespace) -> int:
@@ -220,7 +237,10 @@ def _ritual_run(settings: Settings, args: argparse.Namespace) -> int:
 
     settings.require_slack_credentials(settings.mode_for_web)
     container = build_container(settings)
-    _check_slack_token(container)
+    if not _check_slack_token(container):
+        print(f"opsbot: cannot reach Slack at {settings.slack_api_url}", file=sys.stderr)
+        container.close()
+        return 1
     try:
         result = container.dispatcher.run_now(
             team_id=args.team, ritual=args.name, channel_ids=args.channel, now=utcnow()
@@ -314,6 +334,8 @@ def _stats(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _socket(settings: Settings, args: argparse.Namespace) -> int:
+    import threading
+
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.wiring import build_container
@@ -322,20 +344,39 @@ def _socket(settings: Settings, args: argparse.Namespace) -> int:
     if settings.auto_migrate:
         upgrade_database(settings.database_url)
     container = build_container(settings)
-    _check_slack_token(container)
-    handler = SocketModeHandler(container.bolt, settings.secret(settings.slack_app_token))
-    logger.info("opsbot connecting over Socket Mode")
     try:
-        handler.start()  # type: ignore[no-untyped-call]
+        if not _check_slack_token(container):
+            print(
+                f"opsbot: cannot reach Slack at {settings.slack_api_url}; Socket Mode needs it",
+                file=sys.stderr,
+            )
+            return 1
+        handler = SocketModeHandler(container.bolt, settings.secret(settings.slack_app_token))
+        stop = threading.Event()
+        _on_stop_signals(stop.set)
+        handler.connect()  # type: ignore[no-untyped-call]
+        logger.info("opsbot connected over Socket Mode")
+        stop.wait()
+        handler.close()  # type: ignore[no-untyped-call]
     finally:
-        container.close()
+        container.close(grace=settings.shutdown_grace)
     return 0
 
 
-def _check_slack_token(container: Container) -> None:
-    """Asks Slack once (auth.test) before starting anything, so a revoked token or an
-    unreachable Slack is one clear line from `main`, not a stack trace from a thread."""
-    container.client.auth_test()
+def _check_slack_token(container: Container) -> bool:
+    """Asks Slack once (auth.test) before starting anything. A refused token raises (one
+    clear line from `main`); an unreachable Slack returns False (the caller decides). With
+    multi-workspace install there is no one token to check: each workspace's comes with it."""
+    if container.settings.mode_for_web is SlackMode.OAUTH:
+        return True
+    return container.identity.check() is SlackState.OK
+
+
+def _token_refused_line(code: str) -> str:
+    return (
+        f"opsbot: Slack refused the bot token ({code}): check SLACK_BOT_TOKEN "
+        "(OAuth & Permissions, after installing the app)."
+    )
 
 
 def _export_everything(settings: Settings, args: argparse.Namespace) -> int:
@@ -416,8 +457,9 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 def _manifest(settings: Settings, args: argparse.Namespace) -> int:
     if not args.url and not args.socket:
         print(
-            f"opsbot: no --url given, so the manifest uses the placeholder {PLACEHOLDER_URL}: "
-            "pass --url https://your-host to get request URLs Slack can reach",
+            f"opsbot: no --url given, so the manifest uses the placeholder {PLACEHOLDER_URL}; "
+            "run `opsbot manifest --url https://your-public-host` (or --socket for Socket Mode) "
+            "before pasting it into Slack.",
             file=sys.stderr,
         )
     manifest = build_manifest(url=args.url, socket=args.socket, rituals=INSTALLED)

@@ -1,6 +1,7 @@
 """Typed settings, built once at start-up and passed down.
 
-Values come, highest first, from the environment, a `.env` file, then `config/defaults.toml`.
+Values come, highest first, from the environment, a `.env` file (in $OPSBOT_HOME, else the
+working directory), then `config/defaults.toml`.
 Secrets are `SecretStr` so they are masked in `repr`, logs and tracebacks. Nothing here reads
 the environment after start-up; the composition root hands settings to whatever needs them.
 """
@@ -22,7 +23,11 @@ from pydantic_settings import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG_FILE = REPO_ROOT / "config" / "defaults.toml"
+# A source checkout reads config/defaults.toml; an installed package its own copy (setup.py).
+_PACKAGED_DEFAULTS = Path(__file__).resolve().parent / "defaults.toml"
+DEFAULT_CONFIG_FILE = (
+    _PACKAGED_DEFAULTS if _PACKAGED_DEFAULTS.is_file() else REPO_ROOT / "config" / "defaults.toml"
+)
 
 # Values people paste from examples instead of real credentials.
 _PLACEHOLDERS = {"", "changeme", "change-me", "xxx", "todo", "..."}
@@ -93,7 +98,7 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
 
     database_url: str = Field(
-        default_factory=lambda: f"sqlite:///{Path.cwd() / 'opsbot.db'}", alias="DATABASE_URL"
+        default_factory=lambda: f"sqlite:///{home_dir() / 'opsbot.db'}", alias="DATABASE_URL"
     )
     auto_migrate: bool = Field(
         default=True, validation_alias=AliasChoices("OPSBOT_AUTO_MIGRATE", "auto_migrate")
@@ -108,6 +113,33 @@ class Settings(BaseSettings):
         default=32,
         ge=1,
         validation_alias=AliasChoices("OPSBOT_LISTENER_THREADS", "listener_threads"),
+    )
+    # Work after the ack (Web API calls, users.info refreshes) runs on its own bounded pool, so
+    # a slow Slack never delays an ack; beyond threads + queue, new work is shed politely.
+    after_ack_threads: int = Field(
+        default=64,
+        ge=1,
+        validation_alias=AliasChoices("OPSBOT_AFTER_ACK_THREADS", "after_ack_threads"),
+    )
+    after_ack_queue: int = Field(
+        default=1000,
+        ge=0,
+        validation_alias=AliasChoices("OPSBOT_AFTER_ACK_QUEUE", "after_ack_queue"),
+    )
+    # Seconds a Web API call made while someone waits (a modal, a reply) may take.
+    slack_interactive_timeout: int = Field(
+        default=3,
+        ge=1,
+        validation_alias=AliasChoices(
+            "OPSBOT_SLACK_INTERACTIVE_TIMEOUT", "slack_interactive_timeout"
+        ),
+    )
+
+    # SIGTERM: how long in-flight requests and after-ack work may take to finish.
+    shutdown_grace: float = Field(
+        default=5.0,
+        ge=0,
+        validation_alias=AliasChoices("OPSBOT_SHUTDOWN_GRACE", "shutdown_grace"),
     )
 
     log_level: str = Field(
@@ -176,7 +208,8 @@ class Settings(BaseSettings):
         return SlackMode.OAUTH if self.slack_client_id else SlackMode.HTTP
 
     def require_slack_credentials(self, mode: SlackMode) -> None:
-        """Fail fast, with one line naming the variable, before anything starts serving."""
+        """Fail fast, before anything starts serving, naming every missing or placeholder
+        variable at once (one line each, with where to get it) and where to put them."""
         required = ["SLACK_SIGNING_SECRET"]
         if mode is SlackMode.OAUTH:
             required += ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "OPSBOT_ENCRYPTION_KEY"]
@@ -184,15 +217,26 @@ class Settings(BaseSettings):
             required.append("SLACK_BOT_TOKEN")
         if mode is SlackMode.SOCKET:
             required.append("SLACK_APP_TOKEN")
+        problems: list[str] = []
         for name in required:
             value = self._raw(name)
-            if value is None or _is_placeholder(value):
-                raise ConfigurationError(f"{name} is not set: {_WHERE_TO_GET[name]}.")
             prefix = _EXPECTED_PREFIX.get(name)
-            if prefix and not value.startswith(prefix):
-                raise ConfigurationError(
-                    f"{name} should start with '{prefix}': {_WHERE_TO_GET[name]}."
+            if value is None or not value.strip():
+                problems.append(f"{name} is not set: {_WHERE_TO_GET[name]}.")
+            elif _is_placeholder(value):
+                problems.append(
+                    f"{name} still holds the example's placeholder: {_WHERE_TO_GET[name]}."
                 )
+            elif prefix and not value.startswith(prefix):
+                problems.append(f"{name} should start with '{prefix}': {_WHERE_TO_GET[name]}.")
+        if problems:
+            where = env_file_path().resolve()
+            example = REPO_ROOT / ".env.example"
+            hint = f" (start from {example})" if example.is_file() else " (see .env.example)"
+            raise ConfigurationError(
+                f"Slack credentials are missing; set them in the environment or in {where}"
+                f"{hint}:\n" + "\n".join(f"  - {problem}" for problem in problems)
+            )
 
     def _raw(self, env_name: str) -> str | None:
         field_by_env = {
@@ -230,6 +274,19 @@ class _FlatTomlSource(TomlConfigSettingsSource):
         return dict(self.toml_data)
 
 
+def home_dir() -> Path:
+    """Where `.env` and the default SQLite database live: $OPSBOT_HOME (scripts/run sets it to
+    the repository) or else the working directory."""
+    home = os.environ.get("OPSBOT_HOME")
+    return Path(home) if home else Path.cwd()
+
+
+def env_file_path() -> Path:
+    return home_dir() / ".env"
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Build settings from the environment; `overrides` win (tests use them)."""
+    """Build settings from the environment and `$OPSBOT_HOME/.env` (or `./.env`); `overrides`
+    win (tests use them, and `_env_file=None` to ignore any .env)."""
+    overrides.setdefault("_env_file", env_file_path())
     return Settings(**overrides)

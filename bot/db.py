@@ -21,7 +21,14 @@ from bot.config import REPO_ROOT
 
 logger = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = REPO_ROOT / "migrations"
+# An installed package carries its migrations (setup.py copies them into the wheel); a source
+# checkout (editable install, tests, alembic.ini) uses the repository's `migrations/`.
+_PACKAGED_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = (
+    _PACKAGED_MIGRATIONS
+    if (_PACKAGED_MIGRATIONS / "env.py").is_file()
+    else REPO_ROOT / "migrations"
+)
 
 Sessions = sessionmaker[Session]
 

@@ -46,6 +46,17 @@ class Metrics:
             "Slack event deliveries dropped because their event_id was already handled",
             registry=self.registry,
         )
+        self.after_ack_shed = Counter(
+            "opsbot_after_ack_shed_total",
+            "Work after an ack turned away because the after-ack pool was full (person told)",
+            registry=self.registry,
+        )
+        self.after_ack_seconds = Histogram(
+            "opsbot_after_ack_seconds",
+            "How long work after an ack ran (Web API calls, database)",
+            buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 30.0),
+            registry=self.registry,
+        )
 
         self.deliveries = Counter(
             "opsbot_deliveries_total",

@@ -35,10 +35,13 @@ from bot.scheduling.registry import RitualRegistry, after_delivery_hook
 from bot.scheduling.scheduler import RitualScheduler
 from bot.scheduling.service import RitualDispatcher, ScheduleService
 from bot.security.secret_box import SecretBox
+from bot.slack.after_ack import AfterAckPool
 from bot.slack.app_factory import build_bolt_app
 from bot.slack.client import MeteredWebClient, make_client
 from bot.slack.directory import SlackUserDirectory
 from bot.slack.event_dedupe import EventDeduper
+from bot.slack.identity import SlackIdentity
+from bot.slack.listen import AfterAck
 from bot.slack.manifest import bot_scopes
 from bot.slack.oauth.install import make_oauth_install
 from bot.slack.oauth.routes import make_oauth_routes
@@ -104,6 +107,8 @@ class Container:
     sender: OutboxSender
     stats: StatsService
     events: EventDeduper
+    after_ack: AfterAck
+    identity: SlackIdentity
     make_bolt: Callable[[], App] = field(repr=False)
     make_web: Callable[[App], Flask] = field(repr=False)
 
@@ -143,7 +148,10 @@ class Container:
             housekeeping=self.housekeeping,
         )
 
-    def close(self) -> None:
+    def close(self, *, grace: float = 2.0) -> None:
+        """Lets after-ack work finish for up to `grace` seconds, then lets go of everything."""
+        self.identity.stop()
+        self.after_ack.shutdown(timeout=grace)
         bolt = self.__dict__.get("bolt")
         executor = getattr(bolt, "_listener_runner", None)
         if executor is not None:
@@ -186,8 +194,21 @@ def build_container(
     workspaces = WorkspaceService(
         sessions=sessions, default_time_zone=settings.default_time_zone, secrets=secrets_box
     )
-    directory = SlackUserDirectory(client)
-    admins = AdminGuard(workspaces=workspaces, directory=directory, clock=clock)
+    # Listeners get a client with the short interactive timeout, and their slow work runs on
+    # the after-ack pool (bot/slack/listen.py), never on Bolt's listener threads.
+    interactive = client.with_timeout(settings.slack_interactive_timeout)
+    after_ack = AfterAck(
+        AfterAckPool(
+            workers=settings.after_ack_threads,
+            queue_limit=settings.after_ack_queue,
+            metrics=metrics,
+        )
+    )
+    directory = SlackUserDirectory(interactive)
+    identity = SlackIdentity(client)  # auth.test at start (single workspace), retried while away
+    admins = AdminGuard(
+        workspaces=workspaces, directory=directory, clock=clock, background=after_ack.in_background
+    )
     outbox = Outbox(sessions=sessions)
     provided = Provided()
     deps = RitualDeps(
@@ -250,12 +271,14 @@ def build_container(
         sessions=sessions, sla_days=sla_days_from(provided, settings.triage_sla_days)
     )
     events = EventDeduper(workspaces=workspaces, clock=clock)
-    slack_deps = SlackDeps(dispatcher=dispatcher, admins=admins, home=home, clock=clock)
+    slack_deps = SlackDeps(
+        dispatcher=dispatcher, admins=admins, home=home, clock=clock, after_ack=after_ack
+    )
 
     def make_bolt() -> App:
-        return build_bolt_app(
+        app = build_bolt_app(
             settings=settings,
-            client=client,
+            client=interactive,
             metrics=metrics,
             workspaces=workspaces,
             events=events,
@@ -268,6 +291,8 @@ def build_container(
             settings_sections=[s for b in built for s in b.parts.settings],
             oauth=oauth,
         )
+        identity.attach(app)
+        return app
 
     def make_web(bolt: App) -> Flask:
         endpoint = SlackEndpoint(
@@ -279,6 +304,7 @@ def build_container(
             endpoint=endpoint,
             engine=engine,
             metrics=metrics,
+            slack_status=identity.status,
             extra_routes=[
                 *(route for b in built for route in b.parts.routes),
                 *([make_oauth_routes(lambda: bolt)] if oauth else []),
@@ -302,6 +328,8 @@ def build_container(
         sender=sender,
         stats=stats,
         events=events,
+        after_ack=after_ack,
+        identity=identity,
         make_bolt=make_bolt,
         make_web=make_web,
     )

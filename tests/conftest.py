@@ -119,7 +119,18 @@ def settings(database_url: str, fake_slack: FakeSlackApi) -> Settings:
 def container(settings: Settings, clock: FakeClock) -> Iterator[Container]:
     built = build_container(settings, clock=clock, rituals=(*INSTALLED, echo_ritual(EchoRitual())))
     yield built
+    _wait_for_listeners(built)
     built.close()
+
+
+def _wait_for_listeners(container: Container) -> None:
+    """Lets work Bolt started after its ack finish while the Web API stand-in is still up: a
+    test may end at the ack, and a listener still writing when the database is truncated
+    deadlocks the TRUNCATE on Postgres (seen in test_seam.py's no-such-subcommand cases)."""
+    bolt = container.__dict__.get("bolt")
+    runner = getattr(bolt, "_listener_runner", None)
+    if runner is not None:
+        runner.listener_executor.shutdown(wait=True)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""`opsbot export feedback` and `opsbot import accounts`, run as the real console command."""
+"""`opsbot export feedback` and `opsbot import accounts`: in-process, plus one run of the real
+console command for each (the smoke tests)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.rituals.feedback.domain import AccountRecord, FeedbackDraft
 from bot.wiring import Container
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.support.cli import run_cli
 from tests.support.clock import FakeClock
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
 
@@ -44,6 +48,15 @@ def _opsbot(
     )
 
 
+def _env(database_url: str, slack_api_url: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack_api_url,
+    }
+
+
 def _seed(container: Container, clock: FakeClock) -> None:
     for days_ago, text in ((20, "Old: SSO"), (2, 'New: "CSV", exports'), (1, "New: dark mode")):
         container.services.feedback.capture(
@@ -54,6 +67,7 @@ def _seed(container: Container, clock: FakeClock) -> None:
         )
 
 
+# The `export` family's smoke test: the real console command, as an operator runs it.
 def test_export_feedback_as_csv_since_a_date(
     container: Container,
     clock: FakeClock,
@@ -83,13 +97,16 @@ def test_export_feedback_as_json_to_a_file(
     database_url: str,
     tmp_path: Path,
     fake_slack: FakeSlackApi,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     _seed(container, clock)
     out = tmp_path / "feedback.json"
 
-    result = _opsbot(
+    result = run_cli(
+        monkeypatch, capsys, _env(database_url, fake_slack.api_url),
         "export", "feedback", "--format", "json", "--team", TEAM_ID, "-o", str(out),
-        database_url=database_url, cwd=tmp_path, slack_api_url=fake_slack.api_url,
+        cwd=tmp_path,
     )  # fmt: skip
 
     assert result.returncode == 0, result.stderr
@@ -102,22 +119,23 @@ def test_export_feedback_as_json_to_a_file(
 
 
 def test_export_with_a_bad_date_says_what_is_wrong(
-    database_url: str, tmp_path: Path, fake_slack: FakeSlackApi
+    database_url: str,
+    tmp_path: Path,
+    fake_slack: FakeSlackApi,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    result = _opsbot(
-        "export",
-        "feedback",
-        "--since",
-        "last week",
-        database_url=database_url,
+    result = run_cli(
+        monkeypatch, capsys, _env(database_url, fake_slack.api_url),
+        "export", "feedback", "--since", "last week",
         cwd=tmp_path,
-        slack_api_url=fake_slack.api_url,
-    )
+    )  # fmt: skip
 
     assert result.returncode == 2
     assert "is not a date like 2026-11-01" in result.stderr
 
 
+# The `import` family's smoke test: the real console command, as an operator runs it.
 def test_import_accounts_creates_and_updates_by_name(
     container: Container,
     clock: FakeClock,
@@ -162,19 +180,18 @@ def test_import_accounts_refuses_a_file_without_names(
     database_url: str,
     tmp_path: Path,
     fake_slack: FakeSlackApi,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     container.services.workspaces.ensure_workspace(team_id=TEAM_ID, now=clock())
     accounts = tmp_path / "accounts.csv"
     accounts.write_text("company,arr\nAcme,10\n", encoding="utf-8")
 
-    result = _opsbot(
-        "import",
-        "accounts",
-        str(accounts),
-        database_url=database_url,
+    result = run_cli(
+        monkeypatch, capsys, _env(database_url, fake_slack.api_url),
+        "import", "accounts", str(accounts),
         cwd=tmp_path,
-        slack_api_url=fake_slack.api_url,
-    )
+    )  # fmt: skip
 
     assert result.returncode == 2
     assert "at least a `name` column" in result.stderr

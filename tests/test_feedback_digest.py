@@ -134,7 +134,7 @@ def test_a_huge_week_stays_inside_block_kit_limits(container: Container, clock: 
             draft=FeedbackDraft(
                 text=f"{n} " + "<!channel> very long feedback " * 90,
                 area=areas[n % 30],  # two items in each of 30 areas
-                account_name=f"Account {n % 40} " + "x" * 200,
+                account_name=f"Account {n % 40} " + "x" * 125,
             ),
             submitted_by="U1",
             now=clock() - timedelta(hours=n),

@@ -17,6 +17,7 @@ from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.people import known_person
 
 OWNER = FeedbackIds.SETTINGS_OWNER_BLOCK.value
 
@@ -61,9 +62,9 @@ def _section_button(slack: SlackDriver, user_id: str) -> Any:
 
 
 def test_the_ops_settings_button_pushes_the_feedback_settings_modal_with_current_values(
-    slack: SlackDriver, fake_slack: FakeSlackApi
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
 
     response = _section_button(slack, "UADMIN")
 
@@ -87,7 +88,7 @@ def test_the_ops_settings_button_pushes_the_feedback_settings_modal_with_current
 def test_an_admin_saves_areas_emoji_and_owners_for_the_workspace(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
     values = _values(
         "Reporting\n  Payments \n\n#Mobile apps",
         ":star:",
@@ -112,7 +113,7 @@ def test_an_admin_saves_areas_emoji_and_owners_for_the_workspace(
 def test_bad_settings_get_inline_errors_and_nothing_is_saved(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
 
     response = _submit(slack, _values("Reporting\nreporting", "not an emoji!"))
 
@@ -127,7 +128,7 @@ def test_bad_settings_get_inline_errors_and_nothing_is_saved(
 def test_someone_who_is_not_an_admin_can_neither_open_nor_save_feedback_settings(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
 ) -> None:
-    fake_slack.add_user("UPLAIN", is_admin=False)
+    known_person(container, fake_slack, "UPLAIN", is_admin=False)
 
     _section_button(slack, "UPLAIN")
     response = _submit(slack, _values("Only this", "star"), user_id="UPLAIN")
@@ -143,7 +144,7 @@ def test_someone_who_is_not_an_admin_can_neither_open_nor_save_feedback_settings
 def test_a_saved_capture_emoji_is_the_one_that_captures(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
     _submit(slack, _values("Reporting", "star"))
     ts = "1700000000.000200"
     for channel, text in (("COLD", "Old emoji: not captured"), ("CNEW", "Please add SSO")):
@@ -220,7 +221,7 @@ def test_captured_text_is_escaped_in_the_digest_and_unsafe_links_are_not_linked(
 def test_captured_text_is_escaped_in_the_app_home(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, clock: FakeClock
 ) -> None:
-    fake_slack.add_user("U1", name="Ada", is_admin=True)
+    known_person(container, fake_slack, "U1", name="Ada", is_admin=True)
     _capture_hostile(container, clock)
 
     slack.event({"type": "app_home_opened", "user": "U1", "tab": "home"})

@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy import create_engine, inspect
 
 from bot.config import ConfigurationError, SlackMode, load_settings
-from bot.logs import ContextFilter, request_id_var, scrub
+from bot.logs import ContextFilter, request_id_var
 from bot.slack.executor import ContextCopyingExecutor
 from tests.support.fake_slack import FakeSlackApi
 
@@ -34,18 +34,24 @@ def _run_opsbot(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Comple
     )
 
 
-def test_serve_without_credentials_exits_at_once_naming_the_variable(tmp_path: Path) -> None:
+def test_serve_without_credentials_names_every_missing_variable_at_once(tmp_path: Path) -> None:
     result = _run_opsbot("serve", env={}, cwd=tmp_path)
 
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        "opsbot: SLACK_SIGNING_SECRET is not set: copy the Signing Secret from the app's "
-        "'Basic Information' page."
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("opsbot: Slack credentials are missing; set them in the environment")
+    assert f"{tmp_path / '.env'}" in lines[0]
+    assert ".env.example" in lines[0]
+    assert lines[1:] == [
+        "  - SLACK_SIGNING_SECRET is not set: copy the Signing Secret from the app's "
+        "'Basic Information' page.",
+        "  - SLACK_BOT_TOKEN is not set: install the app to your workspace and copy the Bot User "
+        "OAuth Token (xoxb-...) from the app's 'OAuth & Permissions' page.",
     ]
     assert not (tmp_path / "opsbot.db").exists()
 
 
-def test_serve_with_a_placeholder_token_names_the_token(tmp_path: Path) -> None:
+def test_serve_with_a_placeholder_token_calls_it_a_placeholder(tmp_path: Path) -> None:
     result = _run_opsbot(
         "serve",
         env={"SLACK_SIGNING_SECRET": "abc123", "SLACK_BOT_TOKEN": "xoxb-your-token"},
@@ -53,8 +59,25 @@ def test_serve_with_a_placeholder_token_names_the_token(tmp_path: Path) -> None:
     )
 
     assert result.returncode == 2
-    assert "SLACK_BOT_TOKEN is not set" in result.stderr
+    assert "SLACK_BOT_TOKEN still holds the example's placeholder" in result.stderr
     assert "OAuth & Permissions" in result.stderr
+    assert "SLACK_SIGNING_SECRET" not in result.stderr
+
+
+def test_the_env_file_is_found_in_opsbot_home_whatever_the_working_directory(
+    tmp_path: Path,
+) -> None:
+    home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
+    home.mkdir()
+    elsewhere.mkdir()
+    (home / ".env").write_text("SLACK_SIGNING_SECRET=from-home\n")
+
+    result = _run_opsbot("serve", env={"OPSBOT_HOME": str(home)}, cwd=elsewhere)
+
+    assert result.returncode == 2
+    assert "SLACK_SIGNING_SECRET" not in result.stderr
+    assert "SLACK_BOT_TOKEN is not set" in result.stderr
+    assert f"{home / '.env'}" in result.stderr
 
 
 def test_settings_are_read_from_a_dotenv_file(tmp_path: Path) -> None:
@@ -112,15 +135,6 @@ def test_api_url_always_ends_with_a_slash() -> None:
     )
 
 
-def test_tokens_and_secrets_are_scrubbed_from_log_messages() -> None:
-    line = "POST token=xoxb-123-abc Authorization: Bearer xoxp-9 refresh_token=r1 code=abc xapp-1-x"
-
-    cleaned = scrub(line)
-
-    for secret in ("xoxb-123-abc", "xoxp-9", "r1", "abc", "xapp-1-x"):
-        assert secret not in cleaned.split()
-
-
 def test_log_records_carry_the_request_id_into_listener_threads() -> None:
     seen: list[str] = []
 
@@ -174,26 +188,6 @@ def test_export_needs_only_the_database_not_slack(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
-
-
-def test_serve_with_slack_unreachable_says_so_in_one_line(tmp_path: Path) -> None:
-    result = _run_opsbot(
-        "serve",
-        env={
-            "SLACK_SIGNING_SECRET": "abc123",
-            "SLACK_BOT_TOKEN": "xoxb-1-2",
-            "SLACK_API_URL": "http://127.0.0.1:9/api/",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
-        },
-        cwd=tmp_path,
-    )
-
-    assert result.returncode == 1
-    assert (
-        result.stderr.strip()
-        .splitlines()[-1]
-        .startswith("opsbot: cannot reach Slack at http://127.0.0.1:9/api/")
-    )
 
 
 def test_serve_with_a_revoked_token_names_the_token(

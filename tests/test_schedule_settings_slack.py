@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections import Counter
 from typing import Any
 
@@ -10,8 +12,10 @@ from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.people import known_person
 from tests.support.rituals import echo_of
 from tests.support.slack_requests import SlackRequests
+from tests.support.waiting import eventually
 
 
 def _values(
@@ -117,21 +121,24 @@ def test_an_unknown_time_zone_gets_an_inline_error_and_nothing_is_saved(
     assert container.schedules.list_schedules(team_id=TEAM_ID) == []
 
 
-def test_a_channel_the_bot_is_not_in_gets_an_inline_error_and_nothing_is_saved(
+def test_a_channel_the_bot_is_not_in_is_reported_privately_after_the_ack_and_nothing_is_saved(
     slack: SlackDriver,
     slack_requests: SlackRequests,
     fake_slack: FakeSlackApi,
     container: Container,
 ) -> None:
-    _admin(fake_slack)
+    known_person(container, fake_slack, "U1", is_admin=True)
     fake_slack.add_channel("CNOTIN", is_member=False)
     request = slack_requests.view_submission(Ids.MODAL.value, _values(channels=["C1", "CNOTIN"]))
 
-    answer = body_json(slack.send(request))
+    response = slack.send(request)
 
-    assert answer["response_action"] == "errors"
-    assert "<#CNOTIN>" in answer["errors"][Ids.CHANNELS.value]
-    assert "invite me" in answer["errors"][Ids.CHANNELS.value]
+    assert (response.status_code, response.get_data()) == (200, b"")
+    note = fake_slack.wait_for("chat.postMessage")[0]
+    assert note.channel == "U1"
+    assert "not saved" in note.params["text"]
+    assert "<#CNOTIN>" in note.params["text"]
+    assert "invite me" in note.params["text"]
     assert container.schedules.list_schedules(team_id=TEAM_ID) == []
 
 
@@ -141,7 +148,7 @@ def test_a_valid_schedule_is_saved_in_its_time_zone_and_confirmed_privately(
     fake_slack: FakeSlackApi,
     container: Container,
 ) -> None:
-    _admin(fake_slack)
+    known_person(container, fake_slack, "U1", is_admin=True)
     request = slack_requests.view_submission(
         Ids.MODAL.value,
         _values(channels=["C1", "C2"], weekday="thu", at="16:30", time_zone="Asia/Kolkata"),
@@ -151,6 +158,9 @@ def test_a_valid_schedule_is_saved_in_its_time_zone_and_confirmed_privately(
 
     assert response.status_code == 200
     assert response.get_data() == b""
+    note = fake_slack.wait_for("chat.postMessage")[0]
+    assert note.channel == "U1"
+    assert "Asia/Kolkata" in note.params["text"]
     (saved,) = container.schedules.list_schedules(team_id=TEAM_ID)
     assert (saved.ritual, saved.channel_ids, saved.time_zone) == (
         "feedback-digest",
@@ -158,9 +168,45 @@ def test_a_valid_schedule_is_saved_in_its_time_zone_and_confirmed_privately(
         "Asia/Kolkata",
     )
     assert saved.rule.describe() == "every Thursday at 16:30"
-    note = fake_slack.wait_for("chat.postMessage")[0]
-    assert note.channel == "U1"
-    assert "Asia/Kolkata" in note.params["text"]
+
+
+def test_a_schedule_from_someone_never_seen_is_refused_until_slack_confirms_them(
+    slack: SlackDriver,
+    slack_requests: SlackRequests,
+    fake_slack: FakeSlackApi,
+    container: Container,
+) -> None:
+    _admin(fake_slack)
+    request = slack_requests.view_submission(Ids.MODAL.value, _values(channels=["C1"]))
+
+    first = body_json(slack.send(request))
+    fake_slack.wait_for("users.info")
+    eventually(lambda: container.services.workspaces.is_admin(team_id=TEAM_ID, user_id="U1"), bool)
+    slack.send(request)
+
+    assert "try again in a few seconds" in json.dumps(first)
+    fake_slack.wait_for("chat.postMessage")
+    assert len(container.schedules.list_schedules(team_id=TEAM_ID)) == 1
+
+
+def test_the_channel_check_waits_for_nobody_when_slack_is_slow(
+    slack: SlackDriver,
+    slack_requests: SlackRequests,
+    fake_slack: FakeSlackApi,
+    container: Container,
+) -> None:
+    known_person(container, fake_slack, "U1", is_admin=True)
+    fake_slack.stall("conversations.info", 2.0)
+    request = slack_requests.view_submission(Ids.MODAL.value, _values(channels=["C1"]))
+
+    started = time.monotonic()
+    response = slack.send(request)
+    answered_after = time.monotonic() - started
+
+    assert response.status_code == 200
+    assert answered_after < 1.0
+    fake_slack.wait_for("chat.postMessage", timeout=10)
+    assert len(container.schedules.list_schedules(team_id=TEAM_ID)) == 1
 
 
 def test_ops_run_posts_a_ritual_now_under_its_own_period(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.outbox.sender import OutboxSender
 from bot.scheduling.domain import ScheduleInputError, ScheduleRule
-from bot.scheduling.leader import SchedulerAlreadyRunning
+from bot.scheduling.leader import SchedulerAlreadyRunning, leader_lock_for
+from bot.scheduling.scheduler import RitualScheduler
 from bot.scheduling.triggers import cron_rule, cron_trigger, next_fire
 from bot.wiring import Container
 from tests.support.clock import FakeClock
@@ -134,6 +137,36 @@ def test_a_second_scheduler_on_sqlite_refuses_to_start(
     with pytest.raises(SchedulerAlreadyRunning, match="already running"):
         container.build_scheduler().start_in_background()
     first.stop()
+
+
+def test_stopping_the_scheduler_wakes_the_sender_instead_of_waiting_for_its_poll(
+    container: Container, clock: FakeClock
+) -> None:
+    _engine_setup(container, clock, "UTC")
+    sender = OutboxSender(
+        sessions=container.sessions,
+        client=container.client,
+        metrics=container.metrics,
+        clock=clock,
+        poll_seconds=60.0,  # without a wake-up, stop() would wait out the join's 30 s
+    )
+    scheduler = RitualScheduler(
+        engine=container.dispatcher,
+        schedules=container.schedules,
+        sender=sender,
+        lock=leader_lock_for(container.settings.database_url),
+        clock=clock,
+    )
+    scheduler.start_in_background()
+    sender_thread = scheduler._sender_thread
+    assert sender_thread is not None
+
+    started = time.monotonic()
+    scheduler.stop()
+    took = time.monotonic() - started
+
+    assert not sender_thread.is_alive()
+    assert took < 5.0
 
 
 def test_the_scheduler_picks_up_a_changed_schedule_without_a_restart(

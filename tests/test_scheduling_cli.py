@@ -1,4 +1,5 @@
-"""`opsbot ritual list|run` and `opsbot scheduler` do what the README says."""
+"""`opsbot ritual list|run` and `opsbot scheduler` do what the README says: in-process, plus one
+run of the real console command per family (`ritual`, `scheduler`)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def _opsbot(
     )
 
 
+# The `ritual` family's smoke test: the real console command, as an operator runs it.
 def test_ritual_list_shows_each_schedule_with_its_next_run_in_local_time(
     container: Container, clock: FakeClock, fake_slack: FakeSlackApi
 ) -> None:
@@ -67,9 +69,15 @@ def test_ritual_list_shows_each_schedule_with_its_next_run_in_local_time(
 
 
 def test_ritual_run_of_a_ritual_that_is_not_installed_fails_with_a_reason(
-    container: Container, fake_slack: FakeSlackApi
+    container: Container,
+    fake_slack: FakeSlackApi,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    result = _opsbot(container, fake_slack, "ritual", "run", "buddy-pairing", "--team", TEAM_ID)
+    env = {**_env(container, fake_slack), "SLACK_BOT_TOKEN": BOT_TOKEN}
+    env["SLACK_SIGNING_SECRET"] = SIGNING_SECRET
+
+    result = run_cli(monkeypatch, capsys, env, "ritual", "run", "buddy-pairing", "--team", TEAM_ID)
 
     assert result.returncode == 2
     assert "`buddy-pairing` is not available" in result.stderr
@@ -79,6 +87,8 @@ def test_ritual_run_of_a_ritual_that_is_not_installed_fails_with_a_reason(
 @pytest.mark.skipif(
     os.environ.get("OPSBOT_TEST_DB") == "postgres", reason="on Postgres a second one stands by"
 )
+# The `scheduler` family's smoke test. Another process also bounds a regression: a scheduler
+# that starts instead of refusing is killed by the timeout instead of hanging the test run.
 def test_a_second_scheduler_process_on_sqlite_refuses_to_start_with_a_clear_message(
     container: Container, fake_slack: FakeSlackApi
 ) -> None:

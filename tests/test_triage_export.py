@@ -5,39 +5,33 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+import pytest
 
 from bot.rituals.triage.domain import Outcome, Source, TicketDraft
 from bot.wiring import Container
+from tests.support.cli import CliResult, run_cli
 from tests.support.clock import FakeClock
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 def _export(
-    database_url: str, slack_url: str, *args: str, cwd: Path
-) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "OPSBOT_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "export", "tickets", *args],
-        env={
-            **clean,
-            "PYTHONPATH": str(REPO),
-            "DATABASE_URL": database_url,
-            "SLACK_BOT_TOKEN": "xoxb-export-test",
-            "SLACK_SIGNING_SECRET": "export-test-secret",
-            "SLACK_API_URL": slack_url,
-        },
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    database_url: str,
+    slack_url: str,
+    *args: str,
+    cwd: Path,
+) -> CliResult:
+    """In-process (the `export` family's console smoke test is in test_feedback_cli.py)."""
+    env = {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": "xoxb-export-test",
+        "SLACK_SIGNING_SECRET": "export-test-secret",
+        "SLACK_API_URL": slack_url,
+    }
+    return run_cli(monkeypatch, capsys, env, "export", "tickets", *args, cwd=cwd)
 
 
 def _two_workspaces(container: Container, clock: FakeClock) -> int:
@@ -73,11 +67,21 @@ def test_export_tickets_as_json_for_one_workspace(
     database_url: str,
     fake_slack: FakeSlackApi,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     ticket_id = _two_workspaces(container, clock)
 
     result = _export(
-        database_url, fake_slack.api_url, "--format", "json", "--team", TEAM_ID, cwd=tmp_path
+        monkeypatch,
+        capsys,
+        database_url,
+        fake_slack.api_url,
+        "--format",
+        "json",
+        "--team",
+        TEAM_ID,
+        cwd=tmp_path,
     )
 
     assert result.returncode == 0, result.stderr
@@ -93,12 +97,22 @@ def test_export_tickets_as_csv_covers_every_workspace(
     database_url: str,
     fake_slack: FakeSlackApi,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     _two_workspaces(container, clock)
     target = tmp_path / "tickets.csv"
 
     result = _export(
-        database_url, fake_slack.api_url, "--format", "csv", "--output", str(target), cwd=tmp_path
+        monkeypatch,
+        capsys,
+        database_url,
+        fake_slack.api_url,
+        "--format",
+        "csv",
+        "--output",
+        str(target),
+        cwd=tmp_path,
     )
 
     assert result.returncode == 0, result.stderr

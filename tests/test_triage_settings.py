@@ -16,6 +16,7 @@ from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.people import known_person
 
 
 def _form(**changes: Any) -> SettingsForm:
@@ -129,7 +130,7 @@ def test_an_admin_saves_settings_and_gets_the_webhook_secret_once(
 def test_saving_again_with_an_empty_token_keeps_the_token_and_the_secret(
     slack: SlackDriver, container: Container, fake_slack: FakeSlackApi
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
     for form in (_form(), _form(tracker_token="", new_webhook_secret=False, sla_days="9")):
         slack.send(
             slack.requests.view_submission(
@@ -149,7 +150,7 @@ def test_saving_again_with_an_empty_token_keeps_the_token_and_the_secret(
 def test_bad_settings_are_refused_inline_and_nothing_is_saved(
     slack: SlackDriver, container: Container, fake_slack: FakeSlackApi
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
 
     response = slack.send(
         slack.requests.view_submission(
@@ -228,7 +229,7 @@ def test_close_after_hours_must_be_a_whole_number_in_range_or_empty() -> None:
 def test_admins_set_when_sessions_close_by_themselves_and_bad_values_are_refused_inline(
     slack: SlackDriver, container: Container, fake_slack: FakeSlackApi
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
     good = _values(_form(tracker_kind=None, new_webhook_secret=False))
     good[TriageIds.CLOSE_AFTER_BLOCK] = {
         TriageIds.CLOSE_AFTER_INPUT: {"type": "plain_text_input", "value": "36"}

@@ -119,3 +119,18 @@ def test_uninstalling_removes_the_workspaces_token(
             return len(connection.execute(text("SELECT team_id FROM slack_installations")).all())
 
     assert eventually(installed, lambda count: count == 0) == 0
+
+
+def test_scheduled_posts_for_an_installed_workspace_go_out_with_its_token(
+    oauth_app: Container, fake_slack: FakeSlackApi, clock: FakeClock
+) -> None:
+    _install(oauth_app, fake_slack)
+    oauth_app.services.workspaces.ensure_workspace(team_id=TEAM, now=clock())
+
+    oauth_app.dispatcher.run_now(
+        team_id=TEAM, ritual="feedback-digest", channel_ids=["CDIGEST"], now=clock()
+    )
+    assert oauth_app.sender.drain(timeout=10)
+
+    (posted,) = fake_slack.calls_to("chat.postMessage")
+    assert (posted.channel, posted.token) == ("CDIGEST", TOKEN)

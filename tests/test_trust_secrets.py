@@ -13,6 +13,7 @@ from bot.security.secret_box import SecretBox, SecretBoxError
 from bot.wiring import Container
 from tests.support.driver import SlackDriver
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.people import known_person
 from tests.test_triage_settings import _form, _values
 
 
@@ -25,7 +26,7 @@ def _raw_settings(container: Container) -> str:
 def test_a_tracker_token_saved_from_slack_is_not_in_the_database_in_plain_text(
     slack: SlackDriver, container: Container, fake_slack: FakeSlackApi
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
     slack.command("/triage", "settings", user_id="UADMIN")
     fake_slack.wait_for("views.open")
 

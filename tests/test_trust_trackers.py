@@ -12,6 +12,7 @@ from bot.rituals.triage.setup import RETYPE_TOKEN
 from bot.wiring import Container
 from tests.support.driver import SlackDriver, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.people import known_person
 from tests.test_triage_settings import _form, _values
 
 
@@ -74,7 +75,7 @@ def test_a_stored_config_pointing_elsewhere_is_refused_before_any_request() -> N
 def test_changing_only_the_tracker_url_needs_the_token_typed_again(
     slack: SlackDriver, container: Container, fake_slack: FakeSlackApi
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
     first = slack.send(
         slack.requests.view_submission(
             TriageIds.SETTINGS_MODAL.value,
@@ -102,7 +103,7 @@ def test_changing_only_the_tracker_url_needs_the_token_typed_again(
 def test_an_admin_cannot_point_the_tracker_at_a_host_that_is_not_allowed(
     slack: SlackDriver, container: Container, fake_slack: FakeSlackApi
 ) -> None:
-    fake_slack.add_user("UADMIN", is_admin=True)
+    known_person(container, fake_slack, "UADMIN", is_admin=True)
 
     refused = slack.send(
         slack.requests.view_submission(

@@ -1,15 +1,18 @@
 """Drains the outbox at Slack's allowed rate, on its own threads (never a Bolt ack thread).
 
 - About one post per second per channel: the next post to a channel starts `interval` (1.02 s:
-  a small margin for network jitter) after the previous one started.
+  a small margin for network jitter) after the previous one started (`pacing`).
 - A 429 pauses that method and channel for Retry-After seconds; the post is tried again.
 - 5xx, timeouts and connection errors are retried with exponential backoff, up to MAX_ATTEMPTS.
 - `channel_not_found`, `not_in_channel`, `is_archived` (and other Slack errors that retrying
   cannot fix) fail the post and every pending post of that run in that channel, with the error
-  recorded and one note to the workspace's admins.
+  recorded and one note to the workspace's admins (`posting`).
 - Each attempt first takes a lease on the row in its own transaction, so two senders (a scheduler
   and `opsbot ritual run`) never send one row twice; after a crash the lease expires and the
-  rows still pending are sent by whichever sender runs next.
+  rows still pending are sent by whichever sender runs next (`leases`).
+
+This module is the loop that ties them together: load pending rows, start every channel that is
+due on a worker thread, turn each answer into the row's next step.
 """
 
 from __future__ import annotations
@@ -18,35 +21,24 @@ import logging
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.db import Sessions
 from bot.metrics import Metrics
-from bot.outbox import queries
-from bot.outbox.domain import (
-    CHANNEL_ERRORS,
-    MAX_ATTEMPTS,
-    DeliveryState,
-    Outcome,
-    admin_note_text,
-    backoff_seconds,
-    classify,
-)
+from bot.outbox import posting, queries
+from bot.outbox.domain import MAX_ATTEMPTS, Outcome, backoff_seconds
+from bot.outbox.leases import Claimed, Failed, GroupSent, Leases
 from bot.outbox.models import Delivery
+from bot.outbox.pacing import DONE, ChannelKey, ChannelSchedule, Step
+from bot.slack.client import acting_for
 
 logger = logging.getLogger(__name__)
 
-METHOD = "chat.postMessage"
-METADATA_TYPE = "opsbot_delivery"
-ChannelKey = tuple[str, str]  # (team_id, channel_id)
 DeliveredHook = Callable[[str, str, str, str, dict[str, str]], None]
 
 
@@ -56,35 +48,6 @@ class SenderStats:
     failed: int = 0
     retried: int = 0
     ratelimited: int = 0
-
-
-@dataclass
-class _Attempt:
-    outcome: Outcome
-    ts: str | None = None
-    error: str | None = None
-    retry_after: float = 0.0
-
-
-@dataclass(frozen=True)
-class _Step:
-    """What happens next to a row: try it again (after `delay`) or not; the channel waits
-    `delay` before its next post either way, counted from `since` (a monotonic time) when
-    given, else from when the step is applied."""
-
-    again: bool
-    delay: float = 0.0
-    since: float | None = None
-
-
-DONE = _Step(again=False)
-
-
-@dataclass
-class _ChannelQueue:
-    rows: deque[int] = field(default_factory=deque)
-    ready_at: float = 0.0
-    busy: bool = False
 
 
 class OutboxSender:
@@ -109,31 +72,49 @@ class OutboxSender:
         self._on_delivered = on_delivered
         self._interval = interval
         self._workers = workers
-        self._lease = timedelta(seconds=lease_seconds)
         self._backoff_base = backoff_base
         self._poll = poll_seconds
         self.owner = f"sender-{uuid.uuid4().hex[:12]}"
+        self._leases = Leases(
+            sessions=sessions, owner=self.owner, lease=timedelta(seconds=lease_seconds)
+        )
         self.stats = SenderStats()
         self._cond = threading.Condition()
-        self._queues: dict[ChannelKey, _ChannelQueue] = {}
-        self._queued: set[int] = set()
+        self._schedule = ChannelSchedule()
         self._transient: dict[int, int] = {}
         self._wake = threading.Event()
         self._drain_lock = threading.Lock()
 
     # ---- public -----------------------------------------------------------------------------
     def wake(self) -> None:
-        """Tells a running sender that new rows were enqueued (saves waiting for the poll)."""
+        """Tells a running sender that new rows were enqueued, or that its stop event was set:
+        a waiting loop looks again at once instead of after the poll."""
         self._wake.set()
+        with self._cond:
+            self._cond.notify_all()
 
     def drain(self, *, timeout: float | None = None, stop: threading.Event | None = None) -> bool:
         """Sends until nothing sendable is pending. Returns False on timeout or stop."""
         with self._drain_lock:  # one drain per sender at a time; each starts afresh
             with self._cond:
-                self._queues.clear()
-                self._queued.clear()
+                self._schedule.clear()
             return self._drain(timeout=timeout, stop=stop)
 
+    def run_forever(self, stop: threading.Event) -> None:
+        """The sender loop of a scheduler process: drain, then wait for a wake-up or the poll.
+        Whoever sets `stop` calls `wake()` too, so stopping does not wait for the poll."""
+        while not stop.is_set():
+            try:
+                self.drain(stop=stop)
+            except Exception:
+                # The loop must survive a database blip; the rows stay pending and are retried.
+                logger.exception("outbox sender loop failed; retrying in %.0fs", self._poll)
+            if stop.is_set():
+                break
+            self._wake.wait(self._poll)
+            self._wake.clear()
+
+    # ---- loop -------------------------------------------------------------------------------
     def _drain(self, *, timeout: float | None, stop: threading.Event | None) -> bool:
         deadline = None if timeout is None else time.monotonic() + timeout
         with ThreadPoolExecutor(self._workers, thread_name_prefix="opsbot-outbox") as pool:
@@ -144,61 +125,31 @@ class OutboxSender:
                 if deadline is not None and time.monotonic() > deadline:
                     return False
                 with self._cond:
-                    idle = not self._queued and not any(q.busy for q in self._queues.values())
+                    idle = self._schedule.idle()
                 if idle:
                     self._load()
                     with self._cond:
-                        if not self._queued:
+                        if self._schedule.idle():
                             return True
-                wait = self._dispatch(pool)
+                with self._cond:
+                    due, wait = self._schedule.take_due(time.monotonic(), longest=self._poll)
+                for key, row_id in due:
+                    pool.submit(self._work, key, row_id)
                 with self._cond:
                     self._cond.wait(min(wait, 0.5))
 
-    def run_forever(self, stop: threading.Event) -> None:
-        """The sender loop of a scheduler process: drain, then wait for a wake-up or the poll."""
-        while not stop.is_set():
-            try:
-                self.drain(stop=stop)
-            except Exception:
-                # The loop must survive a database blip; the rows stay pending and are retried.
-                logger.exception("outbox sender loop failed; retrying in %.0fs", self._poll)
-            self._wake.wait(self._poll)
-            self._wake.clear()
-
-    # ---- loop -------------------------------------------------------------------------------
     def _load(self) -> None:
+        with self._cond:
+            queued = self._schedule.queued_ids()
         with self._sessions.begin() as session:
-            ids = queries.sendable_ids(
-                session, now=self._clock(), exclude=set(self._queued), limit=10_000
-            )
+            ids = queries.sendable_ids(session, now=self._clock(), exclude=queued, limit=10_000)
             rows = [session.get(Delivery, row_id) for row_id in ids]
             found = [(row.id, row.team_id, row.channel_id) for row in rows if row is not None]
         with self._cond:
-            for row_id, team_id, channel_id in found:
-                if row_id in self._queued:
-                    continue
-                queue = self._queues.setdefault((team_id, channel_id), _ChannelQueue())
-                queue.rows.append(row_id)
-                self._queued.add(row_id)
-
-    def _dispatch(self, pool: ThreadPoolExecutor) -> float:
-        """Starts one post on every channel that is free and due; returns seconds to the next."""
-        now = time.monotonic()
-        next_due = self._poll
-        with self._cond:
-            for key, queue in self._queues.items():
-                if queue.busy or not queue.rows:
-                    continue
-                if queue.ready_at > now:
-                    next_due = min(next_due, queue.ready_at - now)
-                    continue
-                queue.busy = True
-                row_id = queue.rows.popleft()
-                pool.submit(self._work, key, row_id)
-        return max(next_due, 0.001)
+            self._schedule.add(found)
 
     def _work(self, key: ChannelKey, row_id: int) -> None:
-        step = _Step(again=True, delay=self._backoff_base)
+        step = Step(again=True, delay=self._backoff_base)
         try:
             step = self._deliver(row_id)
         except Exception:
@@ -206,144 +157,75 @@ class OutboxSender:
             logger.exception("delivery %s failed unexpectedly; it stays pending", row_id)
         finally:
             with self._cond:
-                queue = self._queues[key]
-                start = step.since if step.since is not None else time.monotonic()
-                queue.ready_at = max(queue.ready_at, start + step.delay)
-                if step.again:
-                    queue.rows.appendleft(row_id)
-                else:
-                    self._queued.discard(row_id)
-                queue.busy = False
+                self._schedule.finish(key, row_id, step, now=time.monotonic())
                 self._cond.notify_all()
 
     # ---- one delivery -----------------------------------------------------------------------
-    def _deliver(self, row_id: int) -> _Step:
+    def _deliver(self, row_id: int) -> Step:
         """Sends one row and records the outcome."""
-        now = self._clock()
-        with self._sessions.begin() as session:
-            row = session.get(Delivery, row_id)
-            if row is None or row.state != DeliveryState.PENDING.value:
-                return DONE
-            thread_ts: str | None = None
-            if row.reply_to_part:
-                parent = queries.sent_ts(
-                    session,
-                    team_id=row.team_id,
-                    ritual=row.ritual,
-                    period=row.period,
-                    channel_id=row.channel_id,
-                    part=row.reply_to_part,
-                )
-                if parent is None:
-                    return self._parent_missing(session, row, now)
-                thread_ts = parent
-            # A lease left by another sender that never recorded an outcome: it crashed while
-            # posting, and Slack may or may not have the message.
-            uncertain = row.attempts > 0 and row.lease_owner not in (None, self.owner)
-            if not queries.claim(
-                session, delivery_id=row_id, owner=self.owner, now=now, until=now + self._lease
-            ):
-                return DONE  # another sender holds it
-            payload: dict[str, Any] = {
-                "channel": row.channel_id,
-                "text": row.text,
-                "blocks": row.blocks,
-                "metadata": {"event_type": METADATA_TYPE, "event_payload": {"delivery": row_id}},
-            }
-            ritual = row.ritual
-        if thread_ts:
-            payload["thread_ts"] = thread_ts
-        if uncertain:
-            found = self._find_posted(row_id, payload["channel"])
+        claim = self._leases.claim(row_id, now=self._clock())
+        if not isinstance(claim, Claimed):
+            if claim.failed_ritual is not None:
+                self._count(claim.failed_ritual, "failed")
+            return claim.step
+        with acting_for(claim.team_id):  # the workspace's own token in multi-workspace mode
+            return self._post_claimed(row_id, claim)
+
+    def _post_claimed(self, row_id: int, claim: Claimed) -> Step:
+        if claim.uncertain:
+            found = posting.find_posted(self._client, row_id, claim.payload["channel"])
             if found is not None:
                 logger.info("delivery %s was posted before a crash; not posting again", row_id)
-                self._mark_sent(row_id, ritual, found, self._clock())
+                self._sent(row_id, claim.ritual, found)
                 return DONE
         posted_at = time.monotonic()
-        attempt = self._post(payload)
-        step = self._record(row_id, ritual, attempt, self._interval)
+        attempt = posting.post(self._client, claim.payload)
+        step = self._record(row_id, claim.ritual, attempt)
         if attempt.outcome is Outcome.SENT:
             # The channel's next post starts `interval` after this one started, so the time
             # Slack takes to answer and our bookkeeping do not slow the channel below its rate.
-            return _Step(again=False, delay=self._interval, since=posted_at)
+            return Step(again=False, delay=self._interval, since=posted_at)
         return step
 
-    def _parent_missing(self, session: Any, row: Delivery, now: datetime) -> _Step:
-        parent_rows = [
-            r
-            for r in queries.group_rows(
-                session,
-                team_id=row.team_id,
-                ritual=row.ritual,
-                period=row.period,
-                channel_id=row.channel_id,
-            )
-            if r.part == row.reply_to_part
-        ]
-        if parent_rows and parent_rows[0].state == DeliveryState.PENDING.value:
-            return _Step(again=True, delay=0.2)  # the parent goes first
-        row.state = DeliveryState.FAILED.value
-        row.error = "parent_not_sent"
-        row.updated_at = now
-        self._count(row.ritual, "failed")
-        return DONE
-
-    def _find_posted(self, row_id: int, channel_id: str) -> str | None:
-        """Looks for this delivery's message (by its metadata) among the channel's latest
-        messages: the one Slack read, made only for rows a crashed sender left in flight."""
-        try:
-            response = self._client.conversations_history(
-                channel=channel_id, include_all_metadata=True, limit=200
-            )
-        except SlackApiError as error:
-            logger.warning(
-                "could not check delivery %s after a crash (%s); posting it",
-                row_id,
-                error.response.get("error"),
-            )
-            return None
-        for message in response.get("messages") or []:
-            metadata = message.get("metadata") or {}
-            if (
-                metadata.get("event_type") == METADATA_TYPE
-                and (metadata.get("event_payload") or {}).get("delivery") == row_id
-            ):
-                return str(message.get("ts"))
-        return None
-
-    def _post(self, payload: dict[str, Any]) -> _Attempt:
-        try:
-            response = self._client.chat_postMessage(**payload)
-        except SlackApiError as error:
-            status = int(getattr(error.response, "status_code", 0) or 0)
-            slack_error = error.response.get("error") if error.response is not None else None
-            headers = getattr(error.response, "headers", {}) or {}
-            retry_after = _retry_after(headers)
-            return _Attempt(
-                classify(status=status, error=slack_error), None, slack_error, retry_after
-            )
-        except (OSError, TimeoutError) as error:  # connection refused, reset, read timeout
-            return _Attempt(Outcome.TRANSIENT, None, type(error).__name__)
-        return _Attempt(Outcome.SENT, str(response.get("ts")))
-
-    def _record(self, row_id: int, ritual: str, attempt: _Attempt, pace: float) -> _Step:
+    def _record(self, row_id: int, ritual: str, attempt: posting.Attempt) -> Step:
         now = self._clock()
+        pace = self._interval
         if attempt.outcome is Outcome.SENT:
-            self._mark_sent(row_id, ritual, attempt.ts or "", now)
-            return _Step(again=False, delay=pace)
+            self._sent(row_id, ritual, attempt.ts or "")
+            return Step(again=False, delay=pace)
         if attempt.outcome is Outcome.RATE_LIMITED:
             self._count(ritual, "ratelimited")
-            self._release(row_id, now, error="ratelimited")
-            return _Step(again=True, delay=max(attempt.retry_after, pace))
+            self._leases.release(row_id, now=now, error="ratelimited")
+            return Step(again=True, delay=max(attempt.retry_after, pace))
         if attempt.outcome is Outcome.TRANSIENT:
             failures = self._transient.get(row_id, 0) + 1
             self._transient[row_id] = failures
             if failures < MAX_ATTEMPTS:
                 self._count(ritual, "retried")
-                self._release(row_id, now, error=attempt.error or "transient")
-                return _Step(again=True, delay=max(self._backoff(row_id), pace))
-        self._mark_failed(row_id, attempt.error or "unknown_error", now)
-        return _Step(again=False, delay=pace)
+                self._leases.release(row_id, now=now, error=attempt.error or "transient")
+                backoff = backoff_seconds(failures, base=self._backoff_base)
+                return Step(again=True, delay=max(backoff, pace))
+        failed = self._leases.mark_failed(row_id, error=attempt.error or "unknown_error", now=now)
+        if failed is not None:
+            self._failed(failed, attempt.error or "unknown_error")
+        return Step(again=False, delay=pace)
+
+    def _sent(self, row_id: int, ritual: str, ts: str) -> None:
+        group = self._leases.mark_sent(row_id, ts=ts, now=self._clock())
+        self._transient.pop(row_id, None)
+        self._count(ritual, "sent")
+        if group is not None and self._on_delivered is not None:
+            _follow_up(self._on_delivered, group)
+
+    def _failed(self, failed: Failed, error: str) -> None:
+        self._count(failed.ritual, "failed", failed.count)
+        posting.tell_admins(
+            self._client,
+            ritual=failed.ritual,
+            channel_id=failed.channel_id,
+            admins=failed.admins,
+            error=error,
+        )
 
     def _count(self, ritual: str, outcome: str, amount: int = 1) -> None:
         """Counts an outcome in `stats` and in /metrics (workers run on several threads)."""
@@ -351,101 +233,10 @@ class OutboxSender:
             setattr(self.stats, outcome, getattr(self.stats, outcome) + amount)
         self._metrics.deliveries.labels(ritual, outcome).inc(amount)
 
-    def _backoff(self, row_id: int) -> float:
-        return backoff_seconds(self._transient.get(row_id, 1), base=self._backoff_base)
 
-    def _release(self, row_id: int, now: datetime, *, error: str) -> None:
-        with self._sessions.begin() as session:
-            row = session.get(Delivery, row_id)
-            if row is not None and row.lease_owner == self.owner:
-                row.lease_until = None
-                row.lease_owner = None
-                row.error = error
-                row.updated_at = now
-
-    def _mark_sent(self, row_id: int, ritual: str, ts: str, now: datetime) -> None:
-        finished: tuple[str, str, str, str, dict[str, str]] | None = None
-        with self._sessions.begin() as session:
-            row = session.get(Delivery, row_id)
-            if row is None:
-                return
-            row.state = DeliveryState.SENT.value
-            row.ts = ts
-            row.error = None
-            row.sent_at = now
-            row.updated_at = now
-            row.lease_until = None
-            row.lease_owner = None
-            session.flush()
-            group = queries.group_rows(
-                session,
-                team_id=row.team_id,
-                ritual=row.ritual,
-                period=row.period,
-                channel_id=row.channel_id,
-            )
-            if all(r.state == DeliveryState.SENT.value for r in group):
-                sent = {r.part: r.ts or "" for r in group}
-                finished = (row.team_id, row.ritual, row.period, row.channel_id, sent)
-        self._transient.pop(row_id, None)
-        self._count(ritual, "sent")
-        if finished is not None and self._on_delivered is not None:
-            try:
-                self._on_delivered(*finished)
-            except Exception:
-                # A ritual's follow-up must not undo or block delivery; it is logged for the admin.
-                logger.exception("after_delivery hook of %s failed", finished[1])
-
-    def _mark_failed(self, row_id: int, error: str, now: datetime) -> None:
-        note: tuple[str, str, str, list[str]] | None = None
-        with self._sessions.begin() as session:
-            row = session.get(Delivery, row_id)
-            if row is None:
-                return
-            row.state = DeliveryState.FAILED.value
-            row.error = error[:255]
-            row.updated_at = now
-            row.lease_until = None
-            row.lease_owner = None
-            failed = 1
-            if error in CHANNEL_ERRORS:
-                session.flush()
-                failed += queries.fail_pending_in_group(session, row=row, error=error, now=now)
-            admins = queries.admin_user_ids(session, team_id=row.team_id)
-            note = (row.ritual, row.channel_id, row.team_id, admins)
-            logger.warning(
-                "delivery failed for good: team=%s ritual=%s period=%s channel=%s error=%s",
-                row.team_id,
-                row.ritual,
-                row.period,
-                row.channel_id,
-                error,
-            )
-        self._count(note[0], "failed", failed)
-        self._tell_admins(ritual=note[0], channel_id=note[1], admins=note[3], error=error)
-
-    def _tell_admins(self, *, ritual: str, channel_id: str, admins: list[str], error: str) -> None:
-        text = admin_note_text(ritual=ritual, channel_id=channel_id, error=error)
-        for user_id in admins:
-            try:
-                self._client.chat_postMessage(channel=user_id, text=text)
-            except SlackApiError as api_error:
-                logger.warning(
-                    "could not tell admin %s about a failed delivery: %s",
-                    user_id,
-                    api_error.response.get("error"),
-                )
-
-
-def _retry_after(headers: Any) -> float:
-    for name in ("Retry-After", "retry-after"):
-        value = headers.get(name) if hasattr(headers, "get") else None
-        if value is None:
-            continue
-        if isinstance(value, list):
-            value = value[0] if value else None
-        try:
-            return float(str(value))
-        except ValueError:
-            return 1.0
-    return 1.0
+def _follow_up(hook: DeliveredHook, group: GroupSent) -> None:
+    try:
+        hook(group.team_id, group.ritual, group.period, group.channel_id, group.sent)
+    except Exception:
+        # A ritual's follow-up must not undo or block delivery; it is logged for the admin.
+        logger.exception("after_delivery hook of %s failed", group.ritual)

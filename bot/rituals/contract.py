@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bot.scheduling.service import RitualDispatcher
     from bot.slack.client import MeteredWebClient
     from bot.slack.directory import UserDirectory
+    from bot.slack.listen import AfterAck
     from bot.web.app import Route
     from bot.workspace.admins import AdminGuard
     from bot.workspace.service import WorkspaceService
@@ -148,6 +149,9 @@ class SlackDeps:
     admins: AdminGuard
     home: HomeService
     clock: Clock
+    # Ack now, call Slack after (bot/slack/listen.py): every listener that calls the Web API
+    # hands that part to `after_ack.ack_then`, so no ack waits on Slack.
+    after_ack: AfterAck
 
 
 @dataclass

@@ -160,6 +160,16 @@ def build_saved_text(schedule: ScheduleView, upcoming: datetime | None) -> str:
     return f":white_check_mark: `{schedule.ritual}` {schedule.rule.describe()}: {when}."
 
 
+def build_not_saved_text(errors: dict[str, str]) -> str:
+    """Problems found after the modal closed (channels are checked with Slack after the ack)."""
+    problems = "\n".join(f"• {message}" for message in errors.values())
+    return clip(
+        f":warning: Your schedule was *not saved*:\n{problems}\n"
+        "Fix this, then save it again with `/ops settings`.",
+        SECTION_TEXT,
+    )
+
+
 def build_run_text(result: RunResult) -> str:
     if not result.enqueued and not result.skipped:
         return f"`{result.ritual}` has no channels: set them with `/ops settings`."

@@ -112,12 +112,17 @@ class RitualScheduler:
         self._stop = stop
         return stop
 
-    def stop(self) -> None:
-        """Stops a scheduler started in the background and waits until it let go of the lock."""
-        if self._thread is not None:
-            self._stop.set()
-            self._thread.join(timeout=60)
-            self._thread = None
+    def stop(self, timeout: float = 60.0) -> bool:
+        """Stops a scheduler started in the background and waits (at most `timeout` seconds)
+        until it let go of the lock. True when it did."""
+        if self._thread is None:
+            return True
+        self._stop.set()
+        self._sender.wake()
+        self._thread.join(timeout=timeout)
+        stopped = not self._thread.is_alive()
+        self._thread = None
+        return stopped
 
     def _lead(self) -> None:
         logger.info("this process is now the active scheduler")
@@ -158,6 +163,7 @@ class RitualScheduler:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
         self._sender_stop.set()
+        self._sender.wake()  # else the stop waits out the sender's poll (2 s)
         if self._sender_thread is not None:
             self._sender_thread.join(timeout=30)
             self._sender_thread = None

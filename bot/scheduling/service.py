@@ -69,14 +69,7 @@ class ScheduleService:
     ) -> ScheduleView:
         """Creates or replaces a schedule; raises `ScheduleInputError` (nothing saved) on bad
         input. The scheduler picks the change up at its next sync, without a restart."""
-        errors: dict[str, str] = {}
-        if time_zone:
-            try:
-                parse_time_zone(time_zone)
-            except ValueError as error:
-                errors["time_zone"] = str(error)
-        if not channel_ids:
-            errors["channels"] = "Pick at least one channel."
+        errors = _input_errors(channel_ids=channel_ids, time_zone=time_zone)
         problems = [
             f"<#{channel}>: {problem}"
             for channel in channel_ids
@@ -106,6 +99,13 @@ class ScheduleService:
             row.updated_by = user_id
             session.flush()
             return _view(row, _workspace_zone(session, team_id))
+
+    def check_input(self, *, channel_ids: Sequence[str], time_zone: str | None) -> None:
+        """What `save` checks without asking Slack (safe before an ack); raises
+        `ScheduleInputError`. `save` checks the channels with Slack on top."""
+        errors = _input_errors(channel_ids=channel_ids, time_zone=time_zone)
+        if errors:
+            raise ScheduleInputError(errors)
 
     def set_enabled(self, *, team_id: str, schedule_id: int, enabled: bool, now: datetime) -> None:
         with self._sessions.begin() as session:
@@ -331,6 +331,18 @@ class RitualDispatcher:
             options=schedule.options,
             now=now,
         )
+
+
+def _input_errors(*, channel_ids: Sequence[str], time_zone: str | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if time_zone:
+        try:
+            parse_time_zone(time_zone)
+        except ValueError as error:
+            errors["time_zone"] = str(error)
+    if not channel_ids:
+        errors["channels"] = "Pick at least one channel."
+    return errors
 
 
 def _current_period(schedule: ScheduleView | None, now: datetime) -> str:

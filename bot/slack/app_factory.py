@@ -7,7 +7,6 @@ module names no ritual.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,7 @@ from bot.metrics import Metrics
 from bot.ops import listeners as ops_listeners
 from bot.scheduling import listeners as scheduling_listeners
 from bot.scheduling.service import ScheduleService
+from bot.slack.bolt_logger import quiet_bolt_logger
 from bot.slack.client import MeteredWebClient
 from bot.slack.error_handler import make_error_handler
 from bot.slack.event_dedupe import EventDeduper
@@ -60,10 +60,13 @@ def build_bolt_app(
         client=client,
         signing_secret=settings.secret(settings.slack_signing_secret),
         listener_executor=executor,
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=quiet_bolt_logger(),
         # bot/web/slack_endpoint.py verifies every HTTP request before Bolt sees it (401 before
         # any parsing); Socket Mode needs no signature. Verifying twice only costs ack latency.
         request_verification_enabled=False,
+        # bot/slack/identity.py asks auth.test once at start (and again while Slack is
+        # unreachable) and hands Bolt the answer; Bolt's own check would fail the start.
+        token_verification_enabled=False,
         **(oauth.app_arguments() if oauth else {}),
     )
     if oauth:
@@ -82,11 +85,12 @@ def build_bolt_app(
         dispatcher=slack.dispatcher,
         admins=slack.admins,
         clock=slack.clock,
+        after_ack=slack.after_ack,
         sections=settings_sections,
     )
-    stats_listeners.register(app, stats=stats, clock=slack.clock)
+    stats_listeners.register(app, stats=stats, clock=slack.clock, after_ack=slack.after_ack)
     ops_listeners.register(app, ops_listeners.OpsHelp(rituals=catalogue, commands=commands))
-    home_listeners.register(app, slack.home, slack.clock)
+    home_listeners.register(app, slack.home, slack.clock, slack.after_ack)
     for register in registrations:
         register(app, slack)
     return app

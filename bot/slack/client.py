@@ -59,6 +59,12 @@ class MeteredWebClient(WebClient):
             base_url=self.base_url, token=token, timeout=self.timeout, metrics=self._metrics
         )
 
+    def with_timeout(self, seconds: int) -> MeteredWebClient:
+        """The same client with another timeout (interactive paths use a short one)."""
+        return MeteredWebClient(
+            base_url=self.base_url, token=self.token, timeout=seconds, metrics=self._metrics
+        )
+
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         if self.token is None and self._team_tokens is not None and _ACTING_FOR.get():
             kwargs["headers"] = {**(kwargs.get("headers") or {}), **self._authorization()}

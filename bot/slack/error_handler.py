@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 
 from bot.errors import UserFacingError
 from bot.metrics import Metrics
@@ -30,6 +30,10 @@ DATABASE_DOWN = (
     ":warning: opsbot can't reach its database right now, so nothing was saved. "
     "Please try again in a minute."
 )
+INVALID_INPUT = (
+    ":warning: opsbot could not store that: some of the input is too long or has characters "
+    "it cannot keep. Nothing was saved; please shorten or change it and try again."
+)
 UNEXPECTED = (
     ":warning: Something went wrong on opsbot's side and nothing was saved. "
     "Please try again; if it keeps happening, tell your opsbot admin."
@@ -39,6 +43,8 @@ UNEXPECTED = (
 def message_for(error: Exception) -> str:
     if isinstance(error, UserFacingError):
         return str(error)
+    if isinstance(error, DataError):
+        return INVALID_INPUT
     if isinstance(error, OperationalError | DBAPIError):
         return DATABASE_DOWN
     return UNEXPECTED
@@ -57,6 +63,8 @@ def make_error_handler(metrics: Metrics) -> Callable[..., BoltResponse | None]:
         metrics.errors.labels(kind, type(error).__name__).inc()
         if isinstance(error, UserFacingError):
             logger.info("user-facing error on %s: %s", kind, error)
+        elif isinstance(error, DataError):
+            logger.warning("input the database refused on %s: %s", kind, type(error).__name__)
         elif isinstance(error, OperationalError | DBAPIError):
             logger.error("database error on %s: %s", kind, type(error).__name__)
         else:
@@ -69,7 +77,7 @@ def make_error_handler(metrics: Metrics) -> Callable[..., BoltResponse | None]:
             if early is not None:
                 return early
         if kind != "event" or isinstance(error, UserFacingError):
-            _tell_privately(client, shared, body, text)
+            tell_privately_about(client, shared, body, text)
         return None
 
     return handle_error
@@ -99,10 +107,11 @@ def _json_response(payload: dict[str, Any]) -> BoltResponse:
     )
 
 
-def _tell_privately(
+def tell_privately_about(
     client: WebClient | None, shared: SharedChannelCache, body: dict[str, Any], text: str
 ) -> None:
-    """Where the person is, privately (a DM in Slack Connect or where the bot is not)."""
+    """Where the person is, privately (a DM in Slack Connect or where the bot is not).
+    Also used after the ack (bot/slack/listen.py), where Bolt's handler no longer helps."""
     if client is None:
         return
     user_id = (body.get("user") or {}).get("id") or body.get("user_id")

@@ -14,6 +14,7 @@ from slack_bolt import BoltContext, BoltResponse
 
 from bot.logs import team_id_var
 from bot.metrics import Metrics
+from bot.slack.after_ack import current_ack_var
 from bot.slack.client import MeteredWebClient
 from bot.slack.event_dedupe import EventDeduper
 from bot.workspace.service import WorkspaceService
@@ -21,6 +22,22 @@ from bot.workspace.service import WorkspaceService
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], Any]
+
+
+def strip_nul_bytes(value: Any) -> Any:
+    """Removes NUL characters from every string of a payload, in place: no database stores
+    them (Postgres refuses them), and no person means them."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = (
+                item.replace("\x00", "") if isinstance(item, str) else strip_nul_bytes(item)
+            )
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            value[index] = (
+                item.replace("\x00", "") if isinstance(item, str) else strip_nul_bytes(item)
+            )
+    return value
 
 
 def make_request_middleware(
@@ -40,6 +57,8 @@ def make_request_middleware(
        memory and a read before the ack, the durable write after it, so no ack waits for a
        database write lock). Rituals keep their own idempotency keys (a captured message is
        stored once).
+    2b. The request's `ack` is remembered in a context variable, so code further down (the
+       admin check) knows whether Slack is still waiting for the ack (bot/slack/after_ack.py).
     """
 
     def prepare_request(
@@ -47,7 +66,9 @@ def make_request_middleware(
         context: BoltContext,
         next: Callable[[], None],
     ) -> BoltResponse | None:
+        strip_nul_bytes(body)
         context["client"] = client.for_token(context.bot_token or context.get("token"))
+        current_ack_var.set(context.ack)
         team_id = context.team_id or context.enterprise_id
         served = context.authorize_result.team_id if context.authorize_result else None
         if served and context.team_id and context.team_id != served:

@@ -21,6 +21,7 @@ def create_web_app(
     endpoint: SlackEndpoint,
     engine: Engine,
     metrics: Metrics,
+    slack_status: Callable[[], str] = lambda: "unchecked",
     extra_routes: list[Route] | None = None,
 ) -> Flask:
     web = Flask("opsbot")
@@ -30,9 +31,14 @@ def create_web_app(
 
     @web.get("/healthz")
     def healthz() -> tuple[Response, int]:
-        if database_is_up(engine):
-            return jsonify(status="ok", database="up"), 200
-        return jsonify(status="unavailable", database="down"), 503
+        """503 only when the database is down: that replica cannot serve anyone. Slack being
+        unreachable is reported (`degraded`) but stays 200, so an orchestrator does not restart
+        every web replica over an outage on Slack's side (README, Production)."""
+        slack = slack_status()
+        if not database_is_up(engine):
+            return jsonify(status="unavailable", database="down", slack=slack), 503
+        status = "ok" if slack in {"ok", "unchecked"} else "degraded"
+        return jsonify(status=status, database="up", slack=slack), 200
 
     @web.get("/metrics")
     def prometheus_metrics() -> Response:

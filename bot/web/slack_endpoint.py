@@ -1,7 +1,9 @@
 """Turns an HTTP request into a Bolt request: verify, reject what is no Slack payload, dispatch.
 
-Verification happens here (and again inside Bolt) so that a bad signature is a 401 before any
-parsing, and a body that is no Slack payload is a 400 instead of Bolt's 404 "unhandled".
+Verification happens here (Bolt's own is switched off) so that a bad signature is a 401 before
+any parsing, and a body that is no Slack payload (not UTF-8, not parseable, not shaped like
+anything Slack sends: bot/slack/payload_shape.py) is a 400 with one WARNING line, instead of a
+500 with a traceback from deep inside Bolt.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.logs import request_id_var
 from bot.metrics import Metrics
+from bot.slack.after_ack import received_at_var
+from bot.slack.payload_shape import shape_problem
 from bot.slack.request_kind import request_kind
 
 logger = logging.getLogger(__name__)
@@ -44,28 +48,31 @@ class SlackEndpoint:
 
     def handle(self, *, body: bytes, headers: Mapping[str, str], query: str) -> EndpointResponse:
         started = time.perf_counter()
+        received_at_var.set(time.monotonic())
         request_id_var.set(uuid.uuid4().hex[:12])
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return self._malformed("body is not UTF-8 text")
         timestamp = headers.get("x-slack-request-timestamp", "")
         signature = headers.get("x-slack-signature", "")
         signed = timestamp.isdigit() and signature.startswith("v0=")
         if not signed or not self._verifier.is_valid(
-            body=body, timestamp=timestamp, signature=signature
+            body=text, timestamp=timestamp, signature=signature
         ):
             self._metrics.requests.labels("unknown", "rejected").inc()
             logger.warning("rejected a request with a missing, wrong or expired signature")
             return _error(401, "invalid or expired signature")
         try:
-            text = body.decode("utf-8")
             bolt_request = BoltRequest(
                 body=text, query=query, headers={k.lower(): v for k, v in headers.items()}
             )
-        except (UnicodeDecodeError, ValueError):
-            self._metrics.requests.labels("unknown", "malformed").inc()
-            return _error(400, "body is not a Slack payload (form-encoded or JSON)")
-        kind = request_kind(bolt_request.body)
-        if kind is None:
-            self._metrics.requests.labels("unknown", "malformed").inc()
-            return _error(400, "body is not a Slack payload")
+        except Exception as error:  # Bolt's parser assumes Slack's shapes; any other is ours
+            return self._malformed(f"unparseable body ({type(error).__name__})")
+        problem = shape_problem(bolt_request.body)
+        if problem is not None:
+            return self._malformed(problem)
+        kind = request_kind(bolt_request.body) or "unknown"
         response = self._app.dispatch(bolt_request)
         elapsed = time.perf_counter() - started
         self._metrics.ack_seconds.labels(kind).observe(elapsed)
@@ -73,3 +80,9 @@ class SlackEndpoint:
         self._metrics.requests.labels(kind, outcome).inc()
         headers_out = {k: v[0] for k, v in response.headers.items() if v}
         return EndpointResponse(response.status, response.body, headers_out)
+
+    def _malformed(self, reason: str) -> EndpointResponse:
+        """A signed-or-not body that is no Slack payload: one WARNING line, no traceback."""
+        self._metrics.requests.labels("unknown", "malformed").inc()
+        logger.warning("rejected a malformed Slack request: %s", reason)
+        return _error(400, f"not a Slack payload: {reason}")

@@ -136,9 +136,13 @@ class WorkspaceService:
             person.updated_at = now
 
     def is_admin(self, *, team_id: str, user_id: str) -> bool:
+        return bool(self.stored_admin_flag(team_id=team_id, user_id=user_id))
+
+    def stored_admin_flag(self, *, team_id: str, user_id: str) -> bool | None:
+        """The stored admin flag, or None when the person was never seen (database only)."""
         with self._reads() as session:
             person = queries.get_person(session, team_id, user_id)
-            return bool(person and person.is_admin)
+            return None if person is None else bool(person.is_admin)
 
     def known_time_zone(self, *, team_id: str) -> str | None:
         """The workspace's time zone, or None when opsbot has never seen the workspace."""

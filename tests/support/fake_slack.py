@@ -89,6 +89,7 @@ class FakeSlackApi:
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self.base_url = ""
+        self.socket_mode_url = ""  # what apps.connections.open hands out (Socket Mode tests)
 
     # ---- lifecycle --------------------------------------------------------------------------
     def start(self) -> FakeSlackApi:
@@ -101,7 +102,12 @@ class FakeSlackApi:
             def log_message(self, *_args: Any) -> None:
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                # A client that gave up on a stalled call (its timeout) is not an error here.
+                return
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{port}/"
@@ -347,6 +353,8 @@ class FakeSlackApi:
         if method == "conversations.open":
             users = str(params.get("users", ""))
             return {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_mode_url}
         if method == "chat.getPermalink":
             ts = str(params.get("message_ts", "")).replace(".", "")
             return {"ok": True, "permalink": f"https://acme.slack.com/archives/{channel}/p{ts}"}

@@ -44,9 +44,15 @@ def _merge_errors(error: Exception | str) -> dict[str, str]:
     return {FeedbackIds.MERGE_TARGET_BLOCK.value: str(error)[:150]}
 
 
+_ACCOUNT_BLOCKS = {
+    "arr": FeedbackIds.ACCOUNT_ARR_BLOCK,
+    "external_id": FeedbackIds.ACCOUNT_EXTERNAL_BLOCK,
+    "segment": FeedbackIds.ACCOUNT_SEGMENT_BLOCK,
+}
+
+
 def _account_errors(invalid: AccountInvalid) -> dict[str, str]:
-    arr = invalid.field_name == "arr"
-    block = FeedbackIds.ACCOUNT_ARR_BLOCK if arr else FeedbackIds.ACCOUNT_NAME_BLOCK
+    block = _ACCOUNT_BLOCKS.get(invalid.field_name, FeedbackIds.ACCOUNT_NAME_BLOCK)
     return {block.value: invalid.message}
 
 

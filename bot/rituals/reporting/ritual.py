@@ -28,7 +28,7 @@ def build(deps: RitualDeps) -> RitualParts:
     report = OpsReportRunner(service=service, client=deps.client)
 
     def register(app: App, slack: SlackDeps) -> None:
-        listeners.register(app, service=service, clock=slack.clock)
+        listeners.register(app, service=service, clock=slack.clock, after_ack=slack.after_ack)
 
     def sent_ts(team_id: str, period: str, channel_id: str) -> str | None:
         return deps.outbox.sent_message(

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 
-from bot.rituals.feedback.domain.values import ACCOUNT_NAME_LIMIT
+from bot.rituals.feedback.domain.values import (
+    ACCOUNT_NAME_LIMIT,
+    ARR_MAX,
+    EXTERNAL_ID_LIMIT,
+    SEGMENT_LIMIT,
+)
 
 
 def account_key(name: str) -> str:
@@ -40,9 +46,18 @@ def parse_accounts_csv(content: str) -> list[AccountRecord]:
         name = " ".join(row.get("name", "").split())
         if not name:
             raise AccountsFileInvalid(f"line {line_number}: the account has no name")
+        if len(name) > ACCOUNT_NAME_LIMIT:
+            raise AccountsFileInvalid(
+                f"line {line_number}: the name is longer than {ACCOUNT_NAME_LIMIT} characters"
+            )
+        for column, limit in (("external_id", EXTERNAL_ID_LIMIT), ("segment", SEGMENT_LIMIT)):
+            if len(row.get(column, "")) > limit:
+                raise AccountsFileInvalid(
+                    f"line {line_number}: {column} is longer than {limit} characters"
+                )
         records.append(
             AccountRecord(
-                name=name[:ACCOUNT_NAME_LIMIT],
+                name=name,
                 external_id=row.get("external_id") or None,
                 segment=row.get("segment") or None,
                 arr=_parse_arr(row.get("arr", ""), line_number),
@@ -61,9 +76,14 @@ def _parse_arr(value: str, line_number: int) -> int | None:
         multiplier = 1000 if cleaned[-1] == "k" else 1_000_000
         cleaned = cleaned[:-1]
     try:
-        return round(float(cleaned) * multiplier)
+        amount = float(cleaned) * multiplier
     except ValueError:
         raise AccountsFileInvalid(f"line {line_number}: ARR {value!r} is not a number") from None
+    if not math.isfinite(amount) or not 0 <= amount <= ARR_MAX:
+        raise AccountsFileInvalid(
+            f"line {line_number}: ARR {value!r} must be between 0 and {ARR_MAX:,}"
+        )
+    return round(amount)
 
 
 class AccountInvalid(Exception):
@@ -90,7 +110,15 @@ def account_from_form(
     try:
         parsed_arr = _parse_arr(arr or "", 0)
     except AccountsFileInvalid:
-        raise AccountInvalid("arr", "ARR must be a number, like 120000 or 120k.") from None
+        raise AccountInvalid(
+            "arr", f"ARR must be a number from 0 to {ARR_MAX:,}, like 120000 or 120k."
+        ) from None
+    if len((external_id or "").strip()) > EXTERNAL_ID_LIMIT:
+        raise AccountInvalid(
+            "external_id", f"Keep the external id under {EXTERNAL_ID_LIMIT} characters."
+        )
+    if len((segment or "").strip()) > SEGMENT_LIMIT:
+        raise AccountInvalid("segment", f"Keep the segment under {SEGMENT_LIMIT} characters.")
     return AccountRecord(
         name=clean_name,
         external_id=(external_id or "").strip() or None,

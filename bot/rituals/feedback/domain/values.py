@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 TEXT_LIMIT = 3000  # Slack's multi-line input limit; stored text round-trips at this length
-ACCOUNT_NAME_LIMIT = 255
+# An account name must survive a round trip through a select option's value (150 characters,
+# less the "new:" prefix of a new account), or picking it would create a second account.
+ACCOUNT_NAME_LIMIT = 146
+EXTERNAL_ID_LIMIT = 128  # the column
+SEGMENT_LIMIT = 64  # the column
+ARR_MAX = 10**12  # a trillion a year: anything above is a typo, and BIGINT stays far away
 LINK_LIMIT = 2000
 
 
