@@ -49,6 +49,7 @@ from bot.stats.service import StatsService, sla_days_from
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
 from bot.workspace.admins import AdminGuard
+from bot.workspace.permissions import Permissions
 from bot.workspace.service import WorkspaceService
 
 logger = logging.getLogger(__name__)
@@ -73,8 +74,10 @@ class Services:
         home: HomeService,
         schedules: ScheduleService,
         dispatcher: RitualDispatcher,
+        permissions: Permissions,
         rituals: Sequence[BuiltRitual],
     ) -> None:
+        self.permissions = permissions
         self.workspaces = workspaces
         self.admins = admins
         self.home = home
@@ -210,6 +213,7 @@ def build_container(
         workspaces=workspaces, directory=directory, clock=clock, background=after_ack.in_background
     )
     outbox = Outbox(sessions=sessions)
+    permissions = Permissions(sessions=sessions, workspaces=workspaces)
     provided = Provided()
     deps = RitualDeps(
         settings=settings,
@@ -223,6 +227,7 @@ def build_container(
         outbox=outbox,
         http=make_http_client(),
         provided=provided,
+        permissions=permissions,
     )
     built: list[BuiltRitual] = []
     for ritual in rituals:
@@ -265,6 +270,7 @@ def build_container(
         home=home,
         schedules=schedules,
         dispatcher=dispatcher,
+        permissions=permissions,
         rituals=built,
     )
     stats = StatsService(
@@ -272,7 +278,12 @@ def build_container(
     )
     events = EventDeduper(workspaces=workspaces, clock=clock)
     slack_deps = SlackDeps(
-        dispatcher=dispatcher, admins=admins, home=home, clock=clock, after_ack=after_ack
+        dispatcher=dispatcher,
+        admins=admins,
+        home=home,
+        clock=clock,
+        after_ack=after_ack,
+        permissions=permissions,
     )
 
     def make_bolt() -> App:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from bot.outbox.domain import OutgoingPost
 from bot.rituals.feedback.domain import AccountRecord, FeedbackDraft, Status, StatusRequest
 from bot.rituals.feedback.ids import FeedbackRituals
@@ -16,6 +18,13 @@ from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import all_text
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.people import reviewer
+
+
+@pytest.fixture(autouse=True)
+def _reviewers(container: Container) -> None:
+    """The PM who moves items along is a reviewer (bot/workspace/roles.py)."""
+    reviewer(container, "UPM")
 
 
 def _seed(feedback: FeedbackService, clock: FakeClock) -> None:

@@ -25,8 +25,15 @@ from bot.rituals.feedback.models import FeedbackAccount, FeedbackItem
 from bot.rituals.feedback.service import FeedbackService
 from bot.wiring import Container
 from tests.support.clock import FakeClock
+from tests.support.people import reviewer
 
 TEAM = "T0001"
+
+
+@pytest.fixture(autouse=True)
+def _reviewers(container: Container) -> None:
+    """The PM who moves items along is a reviewer (bot/workspace/roles.py)."""
+    reviewer(container, "UPM")
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
 from tests.support.feedback_forms import feedback_form_values, item_action_extra
+from tests.support.people import reviewer
 
 MESSAGE_TS = "1700000000.000100"
 
@@ -389,6 +390,7 @@ def test_keep_separate_leaves_both_items(
 def test_shipping_from_the_digest_tells_submitter_and_account_owner_privately(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, clock: FakeClock
 ) -> None:
+    reviewer(container, "U1")
     container.services.feedback.import_accounts(
         team_id=TEAM_ID, records=[AccountRecord("Acme", owner_user_id="UOWNER")], now=clock()
     )
@@ -412,6 +414,7 @@ def test_shipping_from_the_digest_tells_submitter_and_account_owner_privately(
 def test_planned_asks_for_a_link_and_refuses_to_save_without_one(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, clock: FakeClock
 ) -> None:
+    reviewer(container, "U1")
     item_id = _capture(container, clock, "Gantt view")
     slack.send(
         slack.requests.block_action(
@@ -449,6 +452,7 @@ def test_planned_asks_for_a_link_and_refuses_to_save_without_one(
 def test_declining_tells_requesters_why(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, clock: FakeClock
 ) -> None:
+    reviewer(container, "U1")
     item_id = _capture(container, clock, "Fax integration")
     metadata = ItemModalMetadata(item_id=item_id, status="declined").to_json()
     values = {
@@ -520,6 +524,7 @@ def test_app_home_shows_my_feedback_and_what_awaits_review_for_admins(
 def test_status_change_from_app_home_republishes_it(
     slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, clock: FakeClock
 ) -> None:
+    reviewer(container, "U1")
     item_id = _capture(container, clock, "Offline mode")
 
     slack.send(
@@ -615,3 +620,19 @@ def test_app_home_hides_the_review_queue_from_people_who_do_not_review(
     text_ = all_text(fake_slack.wait_for("views.publish")[0].params["view"]["blocks"])
     assert "My recent feedback" in text_
     assert "Waiting for review in your areas" not in text_
+
+
+def test_someone_who_is_not_a_reviewer_cannot_change_a_status_and_nothing_changes(
+    slack: SlackDriver, fake_slack: FakeSlackApi, container: Container, clock: FakeClock
+) -> None:
+    item_id = _capture(container, clock, "Dark mode")
+    metadata = ItemModalMetadata(item_id=item_id, status="reviewed").to_json()
+
+    answer = slack.send(
+        slack.requests.view_submission(
+            FeedbackIds.STATUS_MODAL.value, {}, private_metadata=metadata, user_id="UPLAIN"
+        )
+    )
+
+    assert "Only reviewers" in answer.get_data(as_text=True)
+    assert [i.status for i in _items(container)] == ["new"]

@@ -22,6 +22,8 @@ OPS_SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("settings", "schedules and each ritual's settings (admins)"),
     ("stats [7d|30d|quarter]", "the numbers that measure product ops, with their trends"),
     ("run <ritual>", "run a ritual now (admins)"),
+    ("roles", "who has which role; admins grant and revoke them"),
+    ("audit", "the latest settings and role changes (admins)"),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.outbox.domain import DeliveryState
@@ -78,6 +78,17 @@ def existing_parts(
                 Delivery.period == period,
                 Delivery.channel_id == channel_id,
             )
+        )
+    )
+
+
+def last_run_now(session: Session, *, team_id: str, ritual: str) -> datetime | None:
+    """When the ritual was last run on demand in the workspace (its `now-...` periods)."""
+    return session.scalar(
+        select(func.max(Delivery.created_at)).where(
+            Delivery.team_id == team_id,
+            Delivery.ritual == ritual,
+            Delivery.period.like("now-%"),
         )
     )
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from bot.slack.listen import AfterAck
     from bot.web.app import Route
     from bot.workspace.admins import AdminGuard
+    from bot.workspace.permissions import Permissions
     from bot.workspace.service import WorkspaceService
 
 T = TypeVar("T")
@@ -134,6 +135,7 @@ class RitualDeps:
     outbox: Outbox
     http: httpx.Client
     provided: Provided
+    permissions: Permissions  # who may do what: the one place that decides
 
     def options(self, key: str, model: type[OptionsT]) -> OptionsT:
         """The ritual's non-secret defaults: `[rituals.<key>]` in config/defaults.toml, or the
@@ -152,6 +154,7 @@ class SlackDeps:
     # Ack now, call Slack after (bot/slack/listen.py): every listener that calls the Web API
     # hands that part to `after_ack.ack_then`, so no ack waits on Slack.
     after_ack: AfterAck
+    permissions: Permissions
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -167,6 +167,14 @@ def build_not_saved_text(errors: dict[str, str]) -> str:
         f":warning: Your schedule was *not saved*:\n{problems}\n"
         "Fix this, then save it again with `/ops settings`.",
         SECTION_TEXT,
+    )
+
+
+def build_run_refused_text(ritual: str, last: datetime, gap: timedelta, now: datetime) -> str:
+    wait = max(1, int((last + gap - now).total_seconds() // 60) + 1)
+    return (
+        f":hourglass: `{ritual}` was run on demand {int((now - last).total_seconds() // 60)} "
+        f"minute(s) ago; run it again in about {wait} minute(s)."
     )
 
 

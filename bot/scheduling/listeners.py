@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from bot.ops.domain import parse_ops_command
 from bot.scheduling.blocks import (
     build_not_saved_text,
+    build_run_refused_text,
     build_run_text,
     build_saved_text,
     build_settings_modal,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from bot.rituals.contract import SettingsSection
 
 SETTINGS_WORDS = frozenset({"settings", "schedules", "schedule"})
+RUN_NOW_GAP = timedelta(minutes=5)  # per ritual and workspace, so a channel cannot be flooded
 SECTION_ACTION = re.compile(rf"^{re.escape(Ids.SECTION_BUTTON.value)}:")
 
 
@@ -135,6 +137,12 @@ def register(
             admins.require_admin(
                 team_id=command["team_id"], user_id=command["user_id"], what="run rituals"
             )
+            last = dispatcher.recently_run_now(
+                team_id=command["team_id"], ritual=request.ritual, now=clock(), within=RUN_NOW_GAP
+            )
+            if last is not None:
+                respond(text=build_run_refused_text(request.ritual, last, RUN_NOW_GAP, clock()))
+                return
             result = dispatcher.run_now(
                 team_id=command["team_id"],
                 ritual=request.ritual,

@@ -288,6 +288,15 @@ class RitualDispatcher:
             self._on_enqueued()
         return result
 
+    def recently_run_now(
+        self, *, team_id: str, ritual: str, now: datetime, within: timedelta
+    ) -> datetime | None:
+        """When the ritual was last run on demand, if that was less than `within` ago: people's
+        run-now is limited per ritual and workspace so a channel cannot be flooded."""
+        with self._sessions() as session:
+            last = outbox_queries.last_run_now(session, team_id=team_id, ritual=str(ritual))
+        return last if last is not None and now - last < within else None
+
     def run_now(
         self, *, team_id: str, ritual: str, now: datetime, channel_ids: Sequence[str] | None = None
     ) -> RunResult:

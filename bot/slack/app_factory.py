@@ -17,6 +17,7 @@ from bot.home import listeners as home_listeners
 from bot.home.blocks import RitualCard
 from bot.metrics import Metrics
 from bot.ops import listeners as ops_listeners
+from bot.ops import roles_listeners
 from bot.scheduling import listeners as scheduling_listeners
 from bot.scheduling.service import ScheduleService
 from bot.slack.bolt_logger import quiet_bolt_logger
@@ -77,8 +78,8 @@ def build_bolt_app(
         )
     )
     app.error(make_error_handler(metrics))
-    # Before the generic /ops help listener: these match only `/ops settings`, `/ops run` and
-    # `/ops stats`.
+    # Before the generic /ops help listener: these match only their own subcommands
+    # (`/ops settings`, `run`, `stats`, `roles`, `audit`).
     scheduling_listeners.register(
         app,
         schedules=schedules,
@@ -89,6 +90,13 @@ def build_bolt_app(
         sections=settings_sections,
     )
     stats_listeners.register(app, stats=stats, clock=slack.clock, after_ack=slack.after_ack)
+    roles_listeners.register(
+        app,
+        permissions=slack.permissions,
+        workspaces=workspaces,
+        after_ack=slack.after_ack,
+        clock=slack.clock,
+    )
     ops_listeners.register(app, ops_listeners.OpsHelp(rituals=catalogue, commands=commands))
     home_listeners.register(app, slack.home, slack.clock, slack.after_ack)
     for register in registrations:

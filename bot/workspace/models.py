@@ -83,3 +83,19 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
     at: Mapped[datetime]
+
+
+class RoleGrant(Base):
+    """A role opsbot grants on top of Slack's (admin, reviewer, release manager)."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", "role", name="uq_role_grants"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("workspaces.team_id", ondelete="CASCADE")
+    )
+    user_id: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(32))
+    granted_by: Mapped[str] = mapped_column(String(32))
+    granted_at: Mapped[datetime]

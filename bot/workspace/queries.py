@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.workspace.models import AuditEntry, Person, ProcessedEvent, Workspace, WorkspaceSetting
+from bot.workspace.models import (
+    AuditEntry,
+    Person,
+    ProcessedEvent,
+    RoleGrant,
+    Workspace,
+    WorkspaceSetting,
+)
 
 
 def get_workspace(session: Session, team_id: str) -> Workspace | None:
@@ -43,3 +50,24 @@ def audit_entries(session: Session, team_id: str, limit: int) -> Sequence[AuditE
 def all_settings(session: Session) -> Sequence[WorkspaceSetting]:
     """Every workspace's settings (secret rotation walks them all, one transaction)."""
     return session.scalars(select(WorkspaceSetting).with_for_update()).all()
+
+
+def has_grant(session: Session, team_id: str, user_id: str, role: str) -> bool:
+    found = session.scalar(
+        select(RoleGrant.id).where(
+            RoleGrant.team_id == team_id, RoleGrant.user_id == user_id, RoleGrant.role == role
+        )
+    )
+    return found is not None
+
+
+def grants_of(session: Session, team_id: str, user_id: str) -> Sequence[str]:
+    return session.scalars(
+        select(RoleGrant.role).where(RoleGrant.team_id == team_id, RoleGrant.user_id == user_id)
+    ).all()
+
+
+def all_grants(session: Session, team_id: str) -> Sequence[RoleGrant]:
+    return session.scalars(
+        select(RoleGrant).where(RoleGrant.team_id == team_id).order_by(RoleGrant.role, RoleGrant.id)
+    ).all()

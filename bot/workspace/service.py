@@ -23,6 +23,7 @@ from bot.workspace.models import (
     Workspace,
     WorkspaceSetting,
 )
+from bot.workspace.roles import Grant
 
 logger = logging.getLogger(__name__)
 
@@ -132,17 +133,23 @@ class WorkspaceService:
                 session.add(person)
             person.display_name = user.display_name
             person.time_zone = user.time_zone
-            person.is_admin = person.is_admin or user.is_admin
+            # Slack's flag, mirrored: a demotion in Slack is a demotion here. Admins granted in
+            # opsbot are kept apart (role_grants), so a refresh never removes them.
+            person.is_admin = user.is_admin
             person.updated_at = now
 
     def is_admin(self, *, team_id: str, user_id: str) -> bool:
         return bool(self.stored_admin_flag(team_id=team_id, user_id=user_id))
 
     def stored_admin_flag(self, *, team_id: str, user_id: str) -> bool | None:
-        """The stored admin flag, or None when the person was never seen (database only)."""
+        """Whether the person is an admin (Slack's flag or an opsbot admin grant), or None when
+        opsbot never saw them and granted them nothing (database only)."""
         with self._reads() as session:
             person = queries.get_person(session, team_id, user_id)
-            return None if person is None else bool(person.is_admin)
+            granted = queries.has_grant(session, team_id, user_id, Grant.ADMIN.value)
+            if person is None and not granted:
+                return None
+            return granted or bool(person and person.is_admin)
 
     def known_time_zone(self, *, team_id: str) -> str | None:
         """The workspace's time zone, or None when opsbot has never seen the workspace."""

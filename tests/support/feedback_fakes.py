@@ -127,6 +127,16 @@ class NoDatabase:
         raise AssertionError("the unit tier must not open a database session")
 
 
+class AllowEveryone:
+    """The unit tier's permission check: rules about who may are tested in test_trust_roles."""
+
+    def require(self, **_: Any) -> None:
+        return None
+
+    def allows(self, **_: Any) -> bool:
+        return True
+
+
 def fake_feedback_service(
     units: FakeUnits, *, settings: dict[str, dict[str, Any]] | None = None
 ) -> tuple[FeedbackService, FeedbackMetrics]:
@@ -135,6 +145,7 @@ def fake_feedback_service(
         sessions=cast(Sessions, NoDatabase()),
         workspaces=FakeWorkspaces(settings),
         metrics=metrics,
+        permissions=AllowEveryone(),
         default_areas=["Reporting", "Billing"],
         default_capture_emoji="bulb",
         units=units,

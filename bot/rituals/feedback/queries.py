@@ -337,7 +337,7 @@ def median_review_seconds(
 
 
 def export_rows(
-    session: Session, team_id: str, since: datetime | None
+    session: Session, team_id: str, since: datetime | None, submitted_by: str | None = None
 ) -> Iterator[tuple[FeedbackItem, str | None]]:
     acct = aliased(FeedbackAccount)
     query = (
@@ -349,6 +349,8 @@ def export_rows(
     )
     if since is not None:
         query = query.where(FeedbackItem.captured_at >= since)
+    if submitted_by is not None:
+        query = query.where(FeedbackItem.submitted_by == submitted_by)
     for row in session.execute(query):
         yield row[0], row[1]
 

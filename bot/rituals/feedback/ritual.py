@@ -30,6 +30,7 @@ from bot.rituals.feedback.service import FeedbackService
 def build(deps: RitualDeps) -> RitualParts:
     feedback = FeedbackService(
         sessions=deps.sessions,
+        permissions=deps.permissions,
         workspaces=deps.workspaces,
         metrics=FeedbackMetrics(deps.metrics.registry),
         default_areas=deps.settings.product_areas,

@@ -22,6 +22,7 @@ from bot.rituals.feedback.metrics import FeedbackMetrics
 from bot.rituals.feedback.models import FeedbackAccount, FeedbackItem, FeedbackRequester
 from bot.rituals.feedback.store import FeedbackStore, FeedbackUnits, SqlFeedbackUnits
 from bot.workspace.models import WorkspaceSetting
+from bot.workspace.roles import Permission
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,13 @@ class WorkspaceSettings(Protocol):
     def ensure_workspace(self, *, team_id: str, now: datetime) -> Any: ...
 
 
+class PermissionCheck(Protocol):
+    """`bot.workspace.permissions.Permissions`: the one place that decides who may do what."""
+
+    def require(self, *, team_id: str, user_id: str, permission: Permission) -> None: ...
+    def allows(self, *, team_id: str, user_id: str, permission: Permission) -> bool: ...
+
+
 class FeedbackCore:
     def __init__(
         self,
@@ -43,10 +51,12 @@ class FeedbackCore:
         sessions: Sessions,
         workspaces: WorkspaceSettings,
         metrics: FeedbackMetrics,
+        permissions: PermissionCheck,
         default_areas: Sequence[str],
         default_capture_emoji: str,
         units: FeedbackUnits | None = None,
     ) -> None:
+        self._permissions = permissions
         self._sessions = sessions
         self._units: FeedbackUnits = units or SqlFeedbackUnits(sessions)
         self._workspaces = workspaces

@@ -19,6 +19,7 @@ from bot.rituals.feedback.domain import (
 from bot.rituals.feedback.flows.base import FeedbackCore, add_requester, summary
 from bot.rituals.feedback.models import FeedbackItem
 from bot.rituals.feedback.store import FeedbackStore
+from bot.workspace.roles import Permission
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,9 @@ class LifecycleFlow(FeedbackCore):
         self, *, team_id: str, source_id: int, target_id: int, user_id: str, now: datetime
     ) -> ItemSummary:
         """Folds `source_id` into `target_id`: every requester and account moves to the target,
-        the source stays (for links and exports) marked as merged. Returns the target."""
+        the source stays (for links and exports) marked as merged. Returns the target.
+        Reviewers may merge any item; anyone may fold an item they submitted into another
+        (the "+1" on a suggested duplicate); anything else is `NotAllowedError`."""
         if source_id == target_id:
             raise FeedbackInvalid({FeedbackField.TEXT: "An item cannot be merged into itself."})
         with self._units.begin(team_id) as store:
@@ -38,6 +41,10 @@ class LifecycleFlow(FeedbackCore):
                 raise ItemNotFound(source_id)
             if target is None:
                 raise ItemNotFound(target_id)
+            if source.submitted_by != user_id:
+                self._permissions.require(
+                    team_id=team_id, user_id=user_id, permission=Permission.MERGE
+                )
             while target.merged_into_id is not None:
                 target = store.item(target.merged_into_id)
                 if target is None or target.id == source.id:
@@ -60,7 +67,11 @@ class LifecycleFlow(FeedbackCore):
         """Moves an item through new → reviewed → planned → shipped | declined. Raises
         `StatusChangeInvalid` for a change the rules forbid. When the item becomes shipped (or
         declined) `notify` lists who must be told privately: submitters, the people it was
-        captured for and the owners of every requesting account."""
+        captured for and the owners of every requesting account. Only reviewers may change a
+        status (`NotAllowedError`)."""
+        self._permissions.require(
+            team_id=team_id, user_id=user_id, permission=Permission.CHANGE_STATUS
+        )
         with self._units.begin(team_id) as store:
             item = store.item(item_id)
             if item is None or item.merged_into_id is not None:

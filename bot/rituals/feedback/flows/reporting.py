@@ -14,6 +14,7 @@ from bot.rituals.feedback import queries
 from bot.rituals.feedback.domain import EXPORT_COLUMNS, Digest, DigestItem, Window, rank_accounts
 from bot.rituals.feedback.flows.base import FeedbackCore
 from bot.rituals.feedback.models import FeedbackItem
+from bot.workspace.roles import Permission
 
 DIGEST_LIST = 10
 TOP_ACCOUNTS = 5
@@ -60,12 +61,32 @@ class ReportingFlow(FeedbackCore):
                 session, team_id, mine if owners else None, limit
             )
 
-    def export(self, *, team_id: str, fmt: str, since: datetime | None) -> Iterator[str]:
-        """Streams every item (merged ones too, with `merged_into`) as CSV or a JSON array."""
+    def export_for(
+        self, *, team_id: str, user_id: str, fmt: str, since: datetime | None
+    ) -> Iterator[str]:
+        """`/feedback export`: admins get every item of the workspace, anyone else only the
+        items they submitted (items captured from private channels stay private)."""
+        everything = self._permissions.allows(
+            team_id=team_id, user_id=user_id, permission=Permission.EXPORT_ALL
+        )
+        return self.export(
+            team_id=team_id, fmt=fmt, since=since, submitted_by=None if everything else user_id
+        )
+
+    def export(
+        self,
+        *,
+        team_id: str,
+        fmt: str,
+        since: datetime | None,
+        submitted_by: str | None = None,
+    ) -> Iterator[str]:
+        """Streams every item (merged ones too, with `merged_into`) as CSV or a JSON array;
+        only one person's submissions with `submitted_by`."""
         with self._sessions() as session:
             rows = (
                 _export_record(item, name)
-                for item, name in queries.export_rows(session, team_id, since)
+                for item, name in queries.export_rows(session, team_id, since, submitted_by)
             )
             if fmt == "json":
                 yield "["
