@@ -45,7 +45,7 @@ from bot.slack.listen import AfterAck
 from bot.slack.manifest import bot_scopes
 from bot.slack.oauth.install import make_oauth_install
 from bot.slack.oauth.routes import make_oauth_routes
-from bot.stats.service import StatsService, sla_days_from
+from bot.stats.service import StatsService, buddy_target_from, sla_days_from
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
 from bot.workspace.admins import AdminGuard
@@ -274,7 +274,9 @@ def build_container(
         rituals=built,
     )
     stats = StatsService(
-        sessions=sessions, sla_days=sla_days_from(provided, settings.triage_sla_days)
+        sessions=sessions,
+        sla_days=sla_days_from(provided, settings.triage_sla_days),
+        calls_target=buddy_target_from(provided),
     )
     events = EventDeduper(workspaces=workspaces, clock=clock)
     slack_deps = SlackDeps(

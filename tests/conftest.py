@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bot.config import Settings, load_settings
 from bot.db import Base, make_engine, normalise_url, upgrade_database
@@ -82,10 +84,20 @@ def database_url(_migrated_template: str, tmp_path: Path) -> Iterator[str]:
 
 
 def _truncate_all(url: str) -> None:
+    """Empties every table. A listener thread of the test just ended (a Home publish, say) may
+    still be reading several tables; Postgres then picks the TRUNCATE as a deadlock victim, so
+    it is tried again after that reader has finished."""
     engine = make_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    for attempt in range(1, 6):
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            break
+        except OperationalError as error:
+            if "deadlock" not in str(error).lower() or attempt == 5:
+                raise
+            time.sleep(0.2 * attempt)
     engine.dispose()
 
 

@@ -22,6 +22,7 @@ from tests.support.stats_fixture import seed
 CHANNEL = "CREPORT"
 RITUAL = "ops-report"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+CHARTS = 3  # feedback, support, and buddy calls (the buddy ritual is installed)
 
 
 def _deliver(container: Container, clock: FakeClock) -> None:
@@ -68,6 +69,7 @@ def test_the_report_posts_the_numbers_and_uploads_real_png_charts_into_its_threa
     assert [f.filename for f in shared] == [
         "feedback-and-time-to-insight.png",
         "tickets-and-time-to-triage.png",
+        "buddy-calls-against-target.png",
     ]
     assert {(f.channel_id, f.thread_ts) for f in shared} == {(CHANNEL, _ts_of(fake_slack))}
     for uploaded in shared:
@@ -103,7 +105,7 @@ def test_a_repeated_run_or_delivery_hook_posts_and_uploads_nothing_twice(
     container.housekeeping(clock())
 
     assert len(_reports(fake_slack)) == 1
-    assert len(fake_slack.shared_files()) == 2
+    assert len(fake_slack.shared_files()) == CHARTS
     assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
 
 
@@ -123,7 +125,7 @@ def test_a_failed_upload_is_retried_by_housekeeping_once_the_report_was_sent(
     container.housekeeping(clock.advance(minutes=10))
 
     shared = fake_slack.shared_files()
-    assert len(shared) == 2
+    assert len(shared) == CHARTS
     assert {f.thread_ts for f in shared} == {_ts_of(fake_slack)}
     assert _upload_row(container).uploaded_at is not None
 
@@ -148,7 +150,7 @@ def test_a_monthly_schedule_runs_the_report_under_its_month_through_the_schedule
     assert result is not None
     assert result.period == "2026-12"
     assert len(_reports(fake_slack)) == 1
-    assert len(fake_slack.shared_files()) == 2
+    assert len(fake_slack.shared_files()) == CHARTS
 
 
 def test_the_report_of_an_empty_workspace_explains_and_still_uploads_empty_charts(
@@ -175,7 +177,7 @@ def test_ops_run_posts_the_report_now_to_the_channel_an_admin_names(
 
     assert f"`{RITUAL}` is running now: 1 post(s)" in answer["text"]
     assert len(_reports(fake_slack)) == 1
-    assert len(fake_slack.shared_files()) == 2
+    assert len(fake_slack.shared_files()) == CHARTS
 
 
 def test_both_reporting_rituals_are_listed_wherever_ritual_names_are(container: Container) -> None:

@@ -64,7 +64,7 @@ def test_ritual_list_shows_each_schedule_with_its_next_run_in_local_time(
 
     assert result.returncode == 0, result.stderr
     assert "triage-thread\tevery Monday at 09:00 (Asia/Kolkata)\tC1,C2\tnext: Mon " in result.stdout
-    triage = next(line for line in result.stdout.splitlines() if line.startswith("triage-"))
+    triage = next(line for line in result.stdout.splitlines() if line.startswith("triage-thread"))
     assert triage.endswith("09:00 IST")
 
 
@@ -77,10 +77,10 @@ def test_ritual_run_of_a_ritual_that_is_not_installed_fails_with_a_reason(
     env = {**_env(container, fake_slack), "SLACK_BOT_TOKEN": BOT_TOKEN}
     env["SLACK_SIGNING_SECRET"] = SIGNING_SECRET
 
-    result = run_cli(monkeypatch, capsys, env, "ritual", "run", "buddy-pairing", "--team", TEAM_ID)
+    result = run_cli(monkeypatch, capsys, env, "ritual", "run", "tea-rota", "--team", TEAM_ID)
 
     assert result.returncode == 2
-    assert "`buddy-pairing` is not available" in result.stderr
+    assert "`tea-rota` is not available" in result.stderr
     assert fake_slack.calls_to("chat.postMessage") == []
 
 

@@ -8,7 +8,7 @@ import pytest
 from bot.stats.domain import StatsPeriod
 from bot.wiring import Container
 from tests.support.fake_slack import TEAM_ID
-from tests.support.stats_fixture import EXPECTED, NOISE_TEAM, NOW, seed
+from tests.support.stats_fixture import DAY, EXPECTED, NOISE_TEAM, NOW, at, seed
 
 
 @pytest.fixture
@@ -64,3 +64,18 @@ def test_a_workspace_with_no_data_gets_an_explanation_not_zeros(container: Conta
 
     assert not report.has_data
     assert report.metrics == ()
+
+
+def test_the_weekly_series_of_the_charts_match_the_hand_computed_weeks(seeded: Container) -> None:
+    series = seeded.stats.weekly_series(team_id=TEAM_ID, now=NOW, weeks=13)
+
+    assert [series.weeks[-1].start, series.weeks[-2].start] == [at(9), at(2)]
+    assert series.feedback_in[-2:] == [3, 5]
+    assert series.review_median[-2:] == [97200.0, 1.5 * DAY]
+    assert series.tickets_in[-2:] == [2, 3]
+    assert series.triage_median[-2:] == [DAY, 3 * DAY]
+    assert series.calls_joined is not None
+    assert series.calls_joined[-2:] == [1, 4]
+    assert sum(series.calls_joined) == 5
+    assert series.calls_target_per_week == pytest.approx(2 * 3 * 7 / 30)
+    assert series.feedback_in[:-3] == [0] * 10

@@ -53,6 +53,9 @@ class SlashCommand:
     command: str
     description: str
     usage_hint: str
+    # Slack turns @person, @user-group and #channel into ids (<@U…>, <!subteam^S…>, <#C…>)
+    # only when this is on; `/buddy add @person pm` needs it.
+    should_escape: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ ritual may use services provided by the rituals above it (triage files features 
 
 from __future__ import annotations
 
+from bot.rituals.buddies.ritual import BUDDIES
 from bot.rituals.contract import Ritual
 from bot.rituals.feedback.ritual import FEEDBACK
 from bot.rituals.reporting.ritual import REPORTING
@@ -15,5 +16,6 @@ from bot.rituals.triage.ritual import TRIAGE
 INSTALLED: tuple[Ritual, ...] = (
     FEEDBACK,
     TRIAGE,
+    BUDDIES,
     REPORTING,
 )

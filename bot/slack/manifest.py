@@ -55,7 +55,7 @@ def build_manifest(*, url: str | None, socket: bool, rituals: Sequence[Ritual]) 
             "command": command.command,
             "description": command.description,
             "usage_hint": command.usage_hint,
-            "should_escape": False,
+            "should_escape": command.should_escape,
         }
         if not socket:
             entry["url"] = request_url

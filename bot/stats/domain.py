@@ -274,8 +274,16 @@ NO_DATA_EXPLANATION = (
     "the rituals run."
 )
 
-NOT_AVAILABLE_YET = (
-    "Time to market, buddy calls joined, PMs at their call target, releases announced and "
-    "releases acknowledged: not available yet (the buddy and release rituals are not "
+RELEASES_NOT_AVAILABLE = (
+    "Time to market, releases announced and releases acknowledged: not available yet (the "
+    "release ritual is not installed in this opsbot)."
+)
+BUDDIES_NOT_AVAILABLE = (
+    "Buddy calls joined and PMs at their call target: not available (the buddy ritual is not "
     "installed in this opsbot)."
 )
+
+
+def period_target(monthly: int, days: int) -> int:
+    """A monthly per-PM call target scaled to a period: 2 a month is 1 a week, 6 a quarter."""
+    return max(1, round(monthly * days / 30))

@@ -25,11 +25,20 @@ class Sources:
     schedules: bool
     surveys: bool
     home: bool
+    buddies: bool = False
 
     @property
     def any(self) -> bool:
         return any(
-            (self.feedback, self.tickets, self.sessions, self.schedules, self.surveys, self.home)
+            (
+                self.feedback,
+                self.tickets,
+                self.sessions,
+                self.schedules,
+                self.surveys,
+                self.home,
+                self.buddies,
+            )
         )
 
 
@@ -57,6 +66,10 @@ class Measures:
     runs_due: int
     runs_done: int
     pulse: PulseTally | None
+    calls_joined: int = 0
+    pms: int = 0
+    pms_at_target: int = 0
+    call_target: int | None = None  # per PM over the window; None: the buddy ritual is absent
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -166,6 +179,8 @@ def build_metrics(now: Measures, before: Measures, sources: Sources) -> list[Met
         never=no_feedback,
         missing="",
     )
+    if now.call_target is not None:
+        _buddy_metrics(add, sources.buddies)
     ts = sources.sessions
     add(
         "sessions.held",
@@ -355,3 +370,31 @@ def build_metrics(now: Measures, before: Measures, sources: Sources) -> list[Met
         missing=few if now.pulse else "no survey sent in this period",
     )
     return metrics
+
+
+def _buddy_metrics(add: Callable[..., None], in_use: bool) -> None:
+    """Buddy calls joined and PMs at their target (only when the buddy ritual is installed)."""
+    never = "no one enrolled in buddies and no call shared yet"
+    add(
+        "sessions.calls_joined",
+        "Buddy calls joined",
+        Group.SESSIONS,
+        Unit.COUNT,
+        lambda m: m.calls_joined,
+        Better.HIGHER,
+        source=in_use,
+        never=never,
+        missing="",
+    )
+    add(
+        "adherence.pms_at_target",
+        "PMs at their buddy call target",
+        Group.ADHERENCE,
+        Unit.SHARE,
+        lambda m: _share(m.pms_at_target, m.pms),
+        Better.HIGHER,
+        source=in_use,
+        never=never,
+        missing="no PM enrolled or joining calls in this period",
+        detail=lambda m: f"{m.pms_at_target} of {m.pms} PMs at {m.call_target} calls or more",
+    )

@@ -24,6 +24,7 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
+    union,
 )
 from sqlalchemy.dialects.postgresql import array as pg_array
 from sqlalchemy.orm import Session, aliased
@@ -31,6 +32,8 @@ from sqlalchemy.orm import Session, aliased
 from bot.home.models import HomeVisit
 from bot.outbox.domain import DeliveryState
 from bot.outbox.models import Delivery
+from bot.rituals.buddies.domain import CallStatus, Group
+from bot.rituals.buddies.models import BuddyCall, BuddyMember
 from bot.rituals.feedback.domain import Status
 from bot.rituals.feedback.models import FeedbackItem
 from bot.rituals.reporting.models import PulseAnswer, PulseInvitee, PulseSurvey
@@ -47,6 +50,8 @@ DELETED = TicketStatus.DELETED.value
 PLANNED = Status.PLANNED.value
 SHIPPED = Status.SHIPPED.value
 SUPERSEDED = SessionState.SUPERSEDED.value
+CLAIMED = CallStatus.CLAIMED.value
+PM = Group.PM.value
 
 
 def seconds_between(session: Session, later: Any, earlier: Any) -> ColumnElement[Any]:
@@ -407,6 +412,66 @@ def runs_sent(
         .distinct()
     ).all()
     return {(row[0], row[1]) for row in rows}
+
+
+# ---- buddy calls ------------------------------------------------------------------------------
+
+
+def has_buddies(session: Session, team_id: str) -> bool:
+    """Anyone enrolled or any call shared: the buddy ritual is in use."""
+    return bool(
+        session.scalar(select(exists().where(BuddyMember.team_id == team_id)))
+        or session.scalar(select(exists().where(BuddyCall.team_id == team_id)))
+    )
+
+
+def _joined(team_id: str, window: Window) -> list[Any]:
+    return [
+        BuddyCall.team_id == team_id,
+        BuddyCall.status == CLAIMED,
+        BuddyCall.owner_user_id.is_not(None),
+        *_within(BuddyCall.starts_at, window),
+    ]
+
+
+def calls_joined(session: Session, team_id: str, window: Window) -> int:
+    """Calls a PM joined (claimed), by the call's start time, as the buddy digest counts them."""
+    return int(
+        session.scalar(select(func.count()).select_from(BuddyCall).where(*_joined(team_id, window)))
+        or 0
+    )
+
+
+def pms_at_target(session: Session, team_id: str, window: Window, target: int) -> tuple[int, int]:
+    """(PMs: enrolled now or joining a call in the window, of which joined `target` or more)."""
+    per_pm = (
+        select(BuddyCall.owner_user_id.label("user_id"), func.count().label("joined"))
+        .where(*_joined(team_id, window))
+        .group_by(BuddyCall.owner_user_id)
+        .subquery()
+    )
+    enrolled = select(BuddyMember.user_id.label("user_id")).where(
+        BuddyMember.team_id == team_id,
+        BuddyMember.group_name == PM,
+        BuddyMember.active.is_(True),
+    )
+    everyone = union(enrolled, select(per_pm.c.user_id)).subquery()
+    pms = int(session.scalar(select(func.count()).select_from(everyone)) or 0)
+    at_target = int(session.scalar(select(func.count()).where(per_pm.c.joined >= target)) or 0)
+    return pms, at_target
+
+
+def enrolled_pms(session: Session, team_id: str) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                BuddyMember.team_id == team_id,
+                BuddyMember.group_name == PM,
+                BuddyMember.active.is_(True),
+            )
+        )
+        or 0
+    )
 
 
 # ---- pulse survey -----------------------------------------------------------------------------

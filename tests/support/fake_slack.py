@@ -82,6 +82,8 @@ class FakeSlackApi:
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.uploads: list[bytes] = []
         self.files: dict[str, UploadedFile] = {}
+        self.usergroups: dict[str, list[str]] = {}
+        self.channel_members: dict[str, list[str]] = {}
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self._rules: list[_Rule] = []
         self._channel_rate: _ChannelRate | None = None
@@ -351,8 +353,16 @@ class FakeSlackApi:
             }
             return {"ok": True, "channel": info}
         if method == "conversations.open":
-            users = str(params.get("users", ""))
-            return {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}
+            users = str(params.get("users", "")).split(",")
+            if len(users) > 1:  # a group DM: one per set of people
+                return {"ok": True, "channel": {"id": "G" + "".join(sorted(users))}}
+            return {"ok": True, "channel": {"id": "D" + users[0]}}
+        if method == "users.list":
+            return {"ok": True, "members": list(self.users.values()), "response_metadata": {}}
+        if method == "usergroups.users.list":
+            return {"ok": True, "users": self.usergroups.get(str(params.get("usergroup")), [])}
+        if method == "conversations.members":
+            return {"ok": True, "members": self.channel_members.get(str(channel), [])}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_mode_url}
         if method == "chat.getPermalink":

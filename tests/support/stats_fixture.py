@@ -13,6 +13,7 @@ from typing import Any
 from bot.db import Sessions
 from bot.home.models import HomeVisit
 from bot.outbox.models import Delivery
+from bot.rituals.buddies.models import BuddyCall, BuddyMember
 from bot.rituals.feedback.models import FeedbackAccount, FeedbackItem
 from bot.rituals.reporting.models import PulseAnswer, PulseInvitee, PulseSurvey
 from bot.rituals.triage.models import SessionTicket, Ticket, TriageSession
@@ -48,6 +49,10 @@ EXPECTED: dict[str, tuple[float | None, float | None]] = {
     "support.triage_median": (3 * DAY, DAY),
     "support.triage_p90": (673920.0, DAY),
     "support.carried_over": (2, 0),
+    # joined now: P1 twice, P2, P5 (not enrolled); before: P2. Target 2 a month = 1 a week.
+    "sessions.calls_joined": (4, 1),
+    # PMs now: P1, P2, P3 enrolled (P4 left) + P5 joining = 4, of which P1, P2, P5 at 1+
+    "adherence.pms_at_target": (0.75, 1 / 3),
     "support.past_sla": (1, 1),
     "reach.feedback_in": (5, 3),
     "reach.people": (4, 3),
@@ -205,9 +210,49 @@ def seed(sessions: Sessions) -> None:
         ):
             session.add(_delivery(ritual, period, state))
 
+        _buddies(session)
         _survey(session, "2026-Q4", at(10), invited=6,
                 answers=[(5, 3), (4, 4), (4, None), (3, 2), (5, 5)])  # fmt: skip
         _survey(session, "2026-Q3", at(3), invited=3, answers=[(2, 4), (3, 5)])
+
+
+def _buddies(session: Any) -> None:
+    for user, group, active in (("P1", "pm", True), ("P2", "pm", True), ("P3", "pm", True),
+                                ("P4", "pm", False), ("S1", "sales", True)):  # fmt: skip
+        session.add(
+            BuddyMember(
+                team_id=TEAM_ID,
+                user_id=user,
+                group_name=group,
+                active=active,
+                joined_at=at(1),
+                updated_at=at(1),
+            )
+        )
+    for key, starts, status, owner in (
+        ("c1", at(10), "claimed", "P1"),
+        ("c2", at(12), "claimed", "P1"),
+        ("c3", at(14), "claimed", "P2"),
+        ("c4", at(11), "offered", None),
+        ("c5", at(13), "cancelled", "P3"),
+        ("c6", at(15), "claimed", "P5"),
+        ("c7", at(17), "claimed", "P1"),
+        ("c8", at(5), "claimed", "P2"),
+    ):
+        session.add(
+            BuddyCall(
+                team_id=TEAM_ID,
+                request_key=key,
+                rep_user_id="S1",
+                account_name="Acme",
+                link="https://meet.example.com/x",
+                starts_at=starts,
+                status=status,
+                owner_user_id=owner,
+                created_at=at(1),
+                updated_at=at(1),
+            )
+        )
 
 
 def _delivery(ritual: str, period: str, state: str) -> Delivery:

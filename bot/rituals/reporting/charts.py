@@ -59,11 +59,31 @@ def _bars_and_line(
     return out.getvalue()
 
 
+def _calls_against_target(labels: list[str], joined: Sequence[int], target: float) -> bytes:
+    figure = Figure(figsize=(8, 3.6), dpi=DPI)
+    FigureCanvasAgg(figure)
+    bars = figure.add_subplot(1, 1, 1)
+    positions = list(range(len(labels)))
+    bars.bar(positions, list(joined), color=BAR_COLOUR, label="calls joined")
+    bars.axhline(
+        target, color=LINE_COLOUR, linestyle="--", label=f"target pace ({target:.1f}/week)"
+    )
+    bars.set_ylabel("buddy calls joined")
+    bars.set_xticks(positions, labels, rotation=45, ha="right", fontsize=8)
+    bars.set_title("Buddy calls joined against the PMs' target, by week")
+    bars.legend(loc="upper left", fontsize=8)
+    figure.subplots_adjust(left=0.08, right=0.95, top=0.88, bottom=0.22)
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
 def render_charts(series: WeeklySeries) -> list[Chart]:
     """Weekly series over the last quarter: feedback in with its time to insight, tickets in
-    with their time to triage."""
+    with their time to triage, and buddy calls joined against the target when buddies is
+    installed."""
     labels = [f"{week.start:%b} {week.start.day}" for week in series.weeks]
-    return [
+    charts = [
         Chart(
             "feedback-and-time-to-insight.png",
             "Feedback in and time to insight, by week",
@@ -89,3 +109,12 @@ def render_charts(series: WeeklySeries) -> list[Chart]:
             ),
         ),
     ]
+    if series.calls_joined is not None and series.calls_target_per_week is not None:
+        charts.append(
+            Chart(
+                "buddy-calls-against-target.png",
+                "Buddy calls joined against target, by week",
+                _calls_against_target(labels, series.calls_joined, series.calls_target_per_week),
+            )
+        )
+    return charts

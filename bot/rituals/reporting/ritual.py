@@ -13,7 +13,7 @@ from bot.rituals.reporting.domain import REPORT_PART, ReportingOptions
 from bot.rituals.reporting.ids import ReportingRituals
 from bot.rituals.reporting.runners import OpsReportRunner, PulseSurveyRunner
 from bot.rituals.reporting.service import ReportingService
-from bot.stats.service import StatsService, sla_days_from
+from bot.stats.service import StatsService, buddy_target_from, sla_days_from
 
 
 def build(deps: RitualDeps) -> RitualParts:
@@ -21,6 +21,7 @@ def build(deps: RitualDeps) -> RitualParts:
     stats = StatsService(
         sessions=deps.sessions,
         sla_days=sla_days_from(deps.provided, deps.settings.triage_sla_days),
+        calls_target=buddy_target_from(deps.provided),
     )
     service = ReportingService(
         sessions=deps.sessions, stats=stats, workspaces=deps.workspaces, options=options

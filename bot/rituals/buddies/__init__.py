@@ -1,0 +1,1 @@
+"""PM / sales buddies: fair cross-group pairing, shared customer calls, reminders, takeaways."""
