@@ -1,16 +1,16 @@
-"""Stats benchmark: one workspace with 1,000,000 feedback items and 100,000 tickets (plus weekly
-triage sessions, App Home visits, schedules with their deliveries and a pulse survey, and a
-second workspace as noise); times computing every stat for a period and its previous one
-(`StatsService.report`, as `/ops stats` does) and rendering the ops report's charts.
+"""Stats benchmark: one workspace with 1,000,000 feedback items, 100,000 tickets and 10,000
+buddy calls (plus weekly triage sessions, App Home visits, schedules with their deliveries, a
+pulse survey, and a second workspace as noise); times computing every stat for a period and
+its previous one (`StatsService.report`, as `/ops stats` does) and rendering the report's charts.
 
 Prints, per backend: seed time; for each period the report's median, spread (min, max, stdev)
 over several runs and the peak Python memory while computing it (tracemalloc), which should
 not grow with the rows since every number is an SQL aggregation; then the charts' time: the
 weekly series queries plus the PNG rendering, and the rendering alone.
 Targets (issue 13): every stat under 1 s on SQLite and Postgres, flat memory; charts under 1 s.
-Buddy calls and releases are not seeded: those rituals are not in this branch yet.
+10,000 buddy calls are seeded too; releases are not (the release ritual is not in this branch).
 
-    .venv/bin/python -m bench.stats [--items 1000000] [--tickets 100000]
+    .venv/bin/python -m bench.stats [--items 1000000] [--tickets 100000] [--calls 10000]
         [--backends sqlite postgres] [--postgres-url postgresql://...]
         [--sqlite-path /tmp/stats-bench.db]   # kept, and reused (not re-seeded) next time
 """
@@ -37,6 +37,7 @@ from bot.config import load_settings
 from bot.db import upgrade_database
 from bot.home.models import HomeVisit
 from bot.outbox.models import Delivery
+from bot.rituals.buddies.models import BuddyCall, BuddyMember
 from bot.rituals.feedback.models import FeedbackAccount, FeedbackItem
 from bot.rituals.reporting.charts import render_charts
 from bot.rituals.reporting.models import PulseAnswer, PulseInvitee, PulseSurvey
@@ -139,6 +140,44 @@ def _sessions(container: Any) -> None:
             connection.execute(insert(SessionTicket), rows[start : start + CHUNK])
 
 
+def _calls(container: Any, count: int) -> None:
+    """Buddy members (40 PMs, 200 reps) and `count` calls over the two years, most joined."""
+    rng = random.Random(6)
+    with container.engine.begin() as connection:
+        connection.execute(
+            insert(BuddyMember),
+            [
+                {"team_id": TEAM, "user_id": f"{group}{n}", "group_name": group, "active": True,
+                 "added_by": "", "joined_at": FIRST_MONDAY, "updated_at": FIRST_MONDAY}
+                for group, size in (("pm", 40), ("sales", 200))
+                for n in range(size)
+            ],
+        )  # fmt: skip
+    rows = []
+    for n in range(count):
+        starts = NOW - timedelta(seconds=rng.random() * SPAN_DAYS * 86400)
+        status = rng.choice(["claimed", "claimed", "claimed", "offered", "cancelled"])
+        rows.append(
+            {
+                "team_id": TEAM,
+                "request_key": f"call-{n}",
+                "rep_user_id": f"sales{n % 200}",
+                "buddy_user_id": f"pm{n % 40}",
+                "account_name": f"Account {n % 500}",
+                "topic": "",
+                "link": "https://meet.example.com/x",
+                "starts_at": starts,
+                "status": status,
+                "owner_user_id": f"pm{rng.randrange(40)}" if status == "claimed" else None,
+                "created_at": starts - timedelta(days=3),
+                "updated_at": starts,
+            }
+        )
+    for start in range(0, len(rows), CHUNK):
+        with container.engine.begin() as connection:
+            connection.execute(insert(BuddyCall), rows[start : start + CHUNK])
+
+
 def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
@@ -220,7 +259,7 @@ def _the_rest(container: Any) -> None:
         )  # fmt: skip
 
 
-def seed(container: Any, items: int, tickets: int) -> float:
+def seed(container: Any, items: int, tickets: int, calls: int) -> float:
     started = time.perf_counter()
     with container.engine.begin() as connection:
         for team in (TEAM, NOISE_TEAM):
@@ -241,6 +280,7 @@ def seed(container: Any, items: int, tickets: int) -> float:
     for team, count, rng_seed in ((TEAM, tickets, 4), (NOISE_TEAM, max(100, tickets // 10), 5)):
         _insert_chunks(container, Ticket, _tickets(team, count, rng_seed))
     _sessions(container)
+    _calls(container, calls)
     _the_rest(container)
     if container.engine.dialect.name == "postgresql":
         autocommit = container.engine.execution_options(isolation_level="AUTOCOMMIT")
@@ -275,8 +315,14 @@ def _line(label: str, times: list[float], peak_mb: float) -> str:
 
 
 def run(
-    backend: str, url: str, items: int, tickets: int, fake: FakeSlackApi, *, reuse: bool = False
+    backend: str,
+    url: str,
+    sizes: tuple[int, int, int],
+    fake: FakeSlackApi,
+    *,
+    reuse: bool = False,
 ) -> None:
+    items, tickets, calls = sizes
     upgrade_database(url)
     settings = load_settings(
         _env_file=None,
@@ -290,9 +336,9 @@ def run(
         if reuse:
             print(f"{backend}: reusing the seeded database {url}", flush=True)
         else:
-            seeded = seed(container, items, tickets)
+            seeded = seed(container, items, tickets, calls)
             print(
-                f"{backend}: {items:,} feedback items, {tickets:,} tickets; "
+                f"{backend}: {items:,} feedback items, {tickets:,} tickets, {calls:,} calls; "
                 f"seeded in {seeded:.1f} s",
                 flush=True,
             )
@@ -316,6 +362,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--calls", type=int, default=10_000)
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--postgres-url", help="a server where the benchmark may create databases")
     parser.add_argument(
@@ -343,7 +390,7 @@ def main() -> None:
                 else:
                     assert server is not None
                     url = _postgres_database(server, "opsbot_bench_stats")
-                run(backend, url, args.items, args.tickets, fake, reuse=reuse)
+                run(backend, url, (args.items, args.tickets, args.calls), fake, reuse=reuse)
     finally:
         fake.stop()
         if pg_dir is not None:
