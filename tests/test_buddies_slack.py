@@ -36,8 +36,9 @@ def buddies(container: Container) -> BuddyService:
 
 
 @pytest.fixture
-def people(fake_slack: FakeSlackApi) -> None:
+def people(fake_slack: FakeSlackApi, container: Container) -> None:
     fake_slack.add_user("UADMIN", name="Ada", tz=BERLIN, is_admin=True)
+    container.services.admins.refresh(team_id=TEAM_ID, user_id="UADMIN")  # a known admin
     fake_slack.add_user("R1", name="Rita", tz=NY)
     fake_slack.add_user("R2", name="Rob", tz=BERLIN)
     fake_slack.add_user("P1", name="Pia", tz=BERLIN)

@@ -13,6 +13,7 @@ from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.people import reviewer
 from tests.test_triage_slack import (
     CHANNEL,
     RITUAL,
@@ -34,6 +35,8 @@ OTHER_TEAM = "T0OTHER"
 
 @pytest.fixture
 def configured(container: Container, clock: FakeClock) -> Container:
+    for person in ("U1", "UPM", "UA", "ULEAD"):  # the clickers review (close, re-post)
+        reviewer(container, person)
     container.services.triage.configure(
         team_id=TEAM_ID,
         changes={"channel_id": CHANNEL, "sla_days": 7, "webhook_secret": SECRET},

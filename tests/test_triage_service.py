@@ -28,6 +28,7 @@ from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.fake_slack import TEAM_ID
 from tests.support.fake_tracker import TOKEN, FakeTracker
+from tests.support.people import reviewer
 
 CHANNEL = "CTRIAGE"
 
@@ -41,6 +42,8 @@ def tracker() -> Iterator[FakeTracker]:
 
 @pytest.fixture
 def triage(container: Container, clock: FakeClock, tracker: FakeTracker) -> TriageService:
+    for person in ("U1", "UPM", "UA", "ULEAD", "UOTHER"):  # the people closing sessions review
+        reviewer(container, person)
     service = container.services.triage
     service.configure(
         team_id=TEAM_ID,

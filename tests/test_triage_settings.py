@@ -16,7 +16,7 @@ from bot.wiring import Container
 from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
-from tests.support.people import known_person
+from tests.support.people import known_person, reviewer
 
 
 def _form(**changes: Any) -> SettingsForm:
@@ -181,6 +181,7 @@ def test_slash_triage_with_text_prefills_the_title(
 def test_triage_now_without_a_triage_channel_posts_where_it_was_typed(
     slack: SlackDriver, container: Container, clock: FakeClock, fake_slack: FakeSlackApi
 ) -> None:
+    reviewer(container, "U1")
     container.services.triage.configure(
         team_id=TEAM_ID, changes={"webhook_secret": "s"}, user_id="UADMIN", now=clock()
     )

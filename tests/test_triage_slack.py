@@ -27,6 +27,7 @@ from tests.support.clock import FakeClock
 from tests.support.driver import SlackDriver, all_text, body_json
 from tests.support.fake_slack import BOT_USER_ID, TEAM_ID, FakeSlackApi
 from tests.support.fake_tracker import JIRA_USER, TOKEN, FakeTracker
+from tests.support.people import reviewer
 
 CHANNEL = "CTRIAGE"
 SECRET = "hook-secret-0123456789"
@@ -59,6 +60,8 @@ def configured(container: Container, clock: FakeClock, tracker: FakeTracker) -> 
         user_id="UADMIN",
         now=clock(),
     )
+    for person in ("U1", "UPM", "UA", "ULEAD"):  # the clickers review (close, re-post)
+        reviewer(container, person)
     return container
 
 

@@ -31,6 +31,7 @@ from bot.rituals.triage.jobs import TriageAutoCloser
 from bot.rituals.triage.metrics import TriageMetrics
 from bot.rituals.triage.ports import NewEvent
 from bot.rituals.triage.service import TriageService
+from tests.support.feedback_fakes import AllowEveryone
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 TEAM = "T1"
@@ -180,6 +181,7 @@ def _service(
         feedback=feedback or FakeFeedback(),
         outbox=None,  # type: ignore[arg-type]
         tickets=tickets,
+        permissions=AllowEveryone(),
     )
     return service, metrics
 
@@ -255,6 +257,9 @@ class FakeRuns:
     answers: list[tuple[dict[str, int], list[str]]]
     asked: list[list[str] | None] = field(default_factory=list)
 
+    def recently_run_now(self, **_: Any) -> None:
+        return None
+
     def run_now(self, *, team_id: str, ritual: str, now: datetime, channel_ids: Any = None) -> Any:
         self.asked.append(list(channel_ids) if channel_ids is not None else None)
         enqueued, skipped = self.answers.pop(0)
@@ -271,7 +276,9 @@ def test_triage_now_uses_the_triage_channel_when_one_is_set() -> None:
     service, _ = _service(FakeTickets(), settings={"channel_id": "CTRIAGE"})
     runs = FakeRuns([({"CTRIAGE": 3}, [])])
 
-    channels = service.post_now(runs=runs, team_id=TEAM, fallback_channel_id="CHERE", now=NOW)
+    channels = service.post_now(
+        runs=runs, team_id=TEAM, user_id="UPM", fallback_channel_id="CHERE", now=NOW
+    )
 
     assert channels == ["CTRIAGE"]
     assert runs.asked == [["CTRIAGE"]]
@@ -281,7 +288,9 @@ def test_triage_now_falls_back_to_where_it_was_typed_without_channel_or_schedule
     service, _ = _service(FakeTickets())
     runs = FakeRuns([({}, []), ({"CHERE": 1}, [])])
 
-    channels = service.post_now(runs=runs, team_id=TEAM, fallback_channel_id="CHERE", now=NOW)
+    channels = service.post_now(
+        runs=runs, team_id=TEAM, user_id="UPM", fallback_channel_id="CHERE", now=NOW
+    )
 
     assert channels == ["CHERE"]
     assert runs.asked == [None, ["CHERE"]]
@@ -297,8 +306,15 @@ class FlakyClosing:
         return [("TBROKEN", 1), ("TFINE", 2)]
 
     def close_session(
-        self, *, team_id: str, session_id: int, user_id: str, now: datetime
+        self,
+        *,
+        team_id: str,
+        session_id: int,
+        user_id: str,
+        now: datetime,
+        on_schedule: bool = False,
     ) -> ClosedSession:
+        assert on_schedule
         if team_id == "TBROKEN":
             raise RuntimeError("database says no")
         self.closed.append(team_id)

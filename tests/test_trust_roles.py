@@ -89,3 +89,24 @@ def test_run_now_is_limited_per_ritual_and_workspace(
     clock.advance(minutes=6)
     slack.command("/ops", "run echo-digest <#C7|product>")
     assert "running now" in fake_slack.wait_for_response(count=3)[2][1]["text"]
+
+
+def test_a_plain_member_cannot_close_the_triage_session_or_repost_the_queue(
+    container: Container, clock: FakeClock
+) -> None:
+    import pytest
+
+    from bot.workspace.permissions import NotAllowedError
+
+    triage = container.services.triage
+    with pytest.raises(NotAllowedError, match="reviewers"):
+        triage.close_session(team_id=TEAM_ID, session_id=1, user_id="UPLAIN", now=clock())
+    with pytest.raises(NotAllowedError, match="reviewers"):
+        triage.post_now(
+            runs=container.dispatcher,
+            team_id=TEAM_ID,
+            user_id="UPLAIN",
+            fallback_channel_id="C1",
+            now=clock(),
+        )
+    assert container.outbox.deliveries(team_id=TEAM_ID) == []

@@ -26,9 +26,10 @@ from bot.rituals.triage.domain import (
     summary_of,
 )
 from bot.rituals.triage.ids import PARENT_PART, TriageRituals, summary_part
-from bot.rituals.triage.ports import OutboxPort
+from bot.rituals.triage.ports import OutboxPort, PermissionCheck
 from bot.rituals.triage.rows import view
 from bot.rituals.triage.setup import SettingsFlow
+from bot.workspace.roles import Permission
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +53,26 @@ def summary_posts(summary: SessionSummary, *, closed_by: str) -> list[OutgoingPo
 
 
 class ClosingFlow(SettingsFlow):
+    _permissions: PermissionCheck
     _sessions: Sessions
     _outbox: OutboxPort
 
     def close_session(
-        self, *, team_id: str, session_id: int, user_id: str, now: datetime
+        self,
+        *,
+        team_id: str,
+        session_id: int,
+        user_id: str,
+        now: datetime,
+        on_schedule: bool = False,
     ) -> ClosedSession:
         """Closes a thread (once: a second click gets the same summary, `already_closed`).
-        Side effects, in one unit of work: the session's state and its summary in the outbox."""
+        Side effects, in one unit of work: the session's state and its summary in the outbox.
+        People need to be reviewers (`NotAllowedError`); `on_schedule` is the auto-closer."""
+        if not on_schedule:
+            self._permissions.require(
+                team_id=team_id, user_id=user_id, permission=Permission.CLOSE_TRIAGE
+            )
         sla_days = self.settings(team_id=team_id).sla_days
         with self._sessions.begin() as session:
             run = queries.get_session(session, team_id, session_id)

@@ -26,7 +26,13 @@ class Closing(Protocol):
     def sessions_due_for_closing(self, *, now: datetime) -> list[tuple[str, int]]: ...
 
     def close_session(
-        self, *, team_id: str, session_id: int, user_id: str, now: datetime
+        self,
+        *,
+        team_id: str,
+        session_id: int,
+        user_id: str,
+        now: datetime,
+        on_schedule: bool = False,
     ) -> ClosedSession: ...
 
 
@@ -48,7 +54,11 @@ class TriageAutoCloser:
         for team_id, session_id in self._service.sessions_due_for_closing(now=now):
             try:
                 closed = self._service.close_session(
-                    team_id=team_id, session_id=session_id, user_id=self._bot_user_id(), now=now
+                    team_id=team_id,
+                    session_id=session_id,
+                    user_id=self._bot_user_id(),
+                    now=now,
+                    on_schedule=True,
                 )
             except Exception:
                 logger.exception("could not close triage session %s of %s", session_id, team_id)

@@ -117,6 +117,7 @@ class TriageListeners:
             self._service.post_now(
                 runs=self._runs,
                 team_id=team_id,
+                user_id=command["user_id"],
                 fallback_channel_id=command["channel_id"],
                 now=self._clock(),
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.integrations.tracker import IssueTracker, TrackerConfig
 from bot.outbox.domain import OutgoingPost
 from bot.rituals.triage.domain import TicketView
+from bot.workspace.roles import Permission
 
 TrackerFactory = Callable[[TrackerConfig], IssueTracker]
 
@@ -119,3 +120,13 @@ class RunNow(Protocol):
         now: datetime,
         channel_ids: Sequence[str] | None = None,
     ) -> RunOutcome: ...
+
+    def recently_run_now(
+        self, *, team_id: str, ritual: str, now: datetime, within: timedelta
+    ) -> datetime | None: ...
+
+
+class PermissionCheck(Protocol):
+    """`bot.workspace.permissions.Permissions`: the one place that decides who may do what."""
+
+    def require(self, *, team_id: str, user_id: str, permission: Permission) -> None: ...

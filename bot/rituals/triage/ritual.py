@@ -46,6 +46,7 @@ def build(deps: RitualDeps) -> RitualParts:
         workspaces=deps.workspaces,
         trackers=lambda config: make_tracker(policy.approved(config), deps.http),
         tracker_policy=policy,
+        permissions=deps.permissions,
         metrics=metrics,
         feedback=deps.provided.get(FeedbackService),
         outbox=deps.outbox,

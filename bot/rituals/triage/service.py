@@ -31,6 +31,7 @@ from bot.rituals.triage.metrics import TriageMetrics
 from bot.rituals.triage.ports import (
     FeedbackCapture,
     OutboxPort,
+    PermissionCheck,
     RunNow,
     TicketStore,
     TrackerFactory,
@@ -70,8 +71,10 @@ class TriageService(IntakeFlow, ThreadFlow, DecisionFlow, ClosingFlow, ReadFlow)
         outbox: OutboxPort,
         default_sla_days: int = 7,
         tickets: TicketStore | None = None,
+        permissions: PermissionCheck,
         tracker_policy: TrackerPolicy | None = None,
     ) -> None:
+        self._permissions = permissions
         self._tracker_policy = tracker_policy or TrackerPolicy()
         self._sessions = sessions
         self._workspaces = workspaces

@@ -3,12 +3,13 @@ ts of each posted message, and `/triage now` through the ritual dispatcher."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, insert
 
 from bot.db import Sessions
+from bot.errors import UserFacingError
 from bot.rituals.triage import queries
 from bot.rituals.triage.domain import (
     PostedMessage,
@@ -20,24 +21,48 @@ from bot.rituals.triage.domain import (
 )
 from bot.rituals.triage.ids import PARENT_PART, TICKET_PART_PREFIX, TriageRituals
 from bot.rituals.triage.models import SessionTicket, TriageSession
-from bot.rituals.triage.ports import RunNow
+from bot.rituals.triage.ports import PermissionCheck, RunNow
 from bot.rituals.triage.rows import view
 from bot.rituals.triage.setup import SettingsFlow
+from bot.workspace.roles import Permission
 
 SESSION_TICKETS = cast(Table, SessionTicket.__table__)  # Core insert: thousands of rows at once
 TRIAGE_RITUAL = TriageRituals.THREAD.value
 
 
+REPOST_GAP = timedelta(minutes=5)
+
+
 class ThreadFlow(SettingsFlow):
+    _permissions: PermissionCheck
     _sessions: Sessions
 
     def post_now(
-        self, *, runs: RunNow, team_id: str, fallback_channel_id: str, now: datetime
+        self,
+        *,
+        runs: RunNow,
+        team_id: str,
+        user_id: str,
+        fallback_channel_id: str,
+        now: datetime,
     ) -> list[str]:
         """`/triage now`: a new thread of the current queue, run through the ritual dispatcher
         like `/ops run`, in the triage channel (the triage setting, else the weekly schedule's
         channels, else where it was typed); that channel's previous thread is marked
-        superseded. Returns the channels."""
+        superseded. Returns the channels. Reviewers only, and at most once per
+        `REPOST_GAP` per workspace, so no one can flood a channel with threads."""
+        self._permissions.require(
+            team_id=team_id, user_id=user_id, permission=Permission.REPOST_QUEUE
+        )
+        last = runs.recently_run_now(
+            team_id=team_id, ritual=TRIAGE_RITUAL, now=now, within=REPOST_GAP
+        )
+        if last is not None:
+            minutes = int((now - last).total_seconds() // 60)
+            raise UserFacingError(
+                f"The triage queue was re-posted {minutes} minute(s) ago; "
+                f"try again in a few minutes."
+            )
         configured = self.settings(team_id=team_id).channel_id
         result = runs.run_now(
             team_id=team_id,
