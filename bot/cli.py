@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
 from urllib.error import URLError
@@ -113,6 +114,16 @@ def _parser() -> argparse.ArgumentParser:
     for installed in INSTALLED:
         installed.cli(groups)
 
+    stats = commands.add_parser(
+        "stats", help="the numbers that measure product ops (as /ops stats), as JSON or CSV"
+    )
+    stats.add_argument("--team", required=True, help="Slack team id (T...)")
+    stats.add_argument("--period", default="30d", help="7d, 30d or quarter (default 30d)")
+    stats.add_argument("--format", choices=["json", "csv"], default="json")
+    stats.add_argument(
+        "--as-of", type=_parse_moment, help="measure as of this UTC moment (2026-11-16T09:00)"
+    )
+    stats.set_defaults(handler=_stats)
     purge = commands.add_parser("purge", help="delete every row of one workspace")
     purge.add_argument("--team", required=True, help="Slack team id (T...)")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -279,6 +290,44 @@ def _ritual_list(settings: Settings, args: argparse.Namespace) -> int:
                 ]
                 for line in lines:
                     print(f"{scheduled.name}\t{line}")
+    finally:
+        container.close()
+    return 0
+
+
+def _parse_moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a moment like 2026-11-16T09:00"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _stats(settings: Settings, args: argparse.Namespace) -> int:
+    """Needs only the database (migrated first, like the exports)."""
+    from bot.db import utcnow
+    from bot.stats.domain import UnknownPeriodError, parse_period
+    from bot.stats.export import report_csv, report_json
+    from bot.wiring import build_container
+
+    try:
+        period = parse_period(args.period)
+    except UnknownPeriodError as error:
+        print(
+            f"opsbot: {str(error).replace('/ops stats', 'opsbot stats --period')}", file=sys.stderr
+        )
+        return 2
+    if settings.auto_migrate:
+        upgrade_database(settings.database_url)
+    container = build_container(settings)
+    try:
+        now = args.as_of or utcnow()
+        report = container.stats.report(team_id=args.team, period=period, now=now)
+        sys.stdout.write(report_json(report) if args.format == "json" else report_csv(report))
+        if not report.has_data:
+            print(f"opsbot: no data yet for {args.team}", file=sys.stderr)
     finally:
         container.close()
     return 0

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from bot.config import Settings, SlackMode
 from bot.db import Sessions, make_engine, make_sessions, utcnow
 from bot.home.service import HomeService
+from bot.home.visits import HomeVisits
 from bot.integrations.tracker import make_http_client
 from bot.metrics import Metrics
 from bot.outbox.sender import OutboxSender
@@ -44,6 +45,7 @@ from bot.slack.listen import AfterAck
 from bot.slack.manifest import bot_scopes
 from bot.slack.oauth.install import make_oauth_install
 from bot.slack.oauth.routes import make_oauth_routes
+from bot.stats.service import StatsService, buddy_target_from, sla_days_from
 from bot.web.app import create_web_app
 from bot.web.slack_endpoint import SlackEndpoint
 from bot.workspace.admins import AdminGuard
@@ -106,6 +108,7 @@ class Container:
     schedules: ScheduleService
     dispatcher: RitualDispatcher
     sender: OutboxSender
+    stats: StatsService
     events: EventDeduper
     after_ack: AfterAck
     identity: SlackIdentity
@@ -259,6 +262,7 @@ def build_container(
         directory=directory,
         sections=[b.parts.home for b in built if b.parts.home is not None],
         rituals=list(rituals),
+        visits=HomeVisits(sessions=sessions),
     )
     services = Services(
         workspaces=workspaces,
@@ -268,6 +272,11 @@ def build_container(
         dispatcher=dispatcher,
         permissions=permissions,
         rituals=built,
+    )
+    stats = StatsService(
+        sessions=sessions,
+        sla_days=sla_days_from(provided, settings.triage_sla_days),
+        calls_target=buddy_target_from(provided),
     )
     events = EventDeduper(workspaces=workspaces, clock=clock)
     slack_deps = SlackDeps(
@@ -287,6 +296,7 @@ def build_container(
             workspaces=workspaces,
             events=events,
             schedules=schedules,
+            stats=stats,
             slack=slack_deps,
             catalogue=list(rituals),
             commands=[c.command for r in rituals for c in r.commands],
@@ -329,6 +339,7 @@ def build_container(
         schedules=schedules,
         dispatcher=dispatcher,
         sender=sender,
+        stats=stats,
         events=events,
         after_ack=after_ack,
         identity=identity,

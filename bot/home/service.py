@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
 from bot.home.blocks import RitualCard, build_home_view
+from bot.home.visits import HomeVisits
 from bot.slack.directory import UserDirectory
 from bot.workspace.service import WorkspaceService
 
@@ -30,16 +31,21 @@ class HomeService:
         directory: UserDirectory,
         rituals: Sequence[RitualCard],
         sections: Sequence[HomeSection] = (),
+        visits: HomeVisits | None = None,
     ) -> None:
         self._rituals = list(rituals)
+        self._visits = visits
         self._workspaces = workspaces
         self._directory = directory
         self._sections = list(sections)
 
     def publish_home(self, *, client: WebClient, team_id: str, user_id: str, now: datetime) -> None:
-        """Refreshes the person's record from Slack (time zone, admin) and publishes their Home."""
+        """Refreshes the person's record from Slack (time zone, admin), records the visit (for
+        `/ops stats`) and publishes their Home."""
         user = self._directory.lookup(team_id=team_id, user_id=user_id)
         self._workspaces.remember_person(team_id=team_id, user=user, now=now)
+        if self._visits is not None:
+            self._visits.record(team_id=team_id, user_id=user_id, now=now)
         is_admin = self._workspaces.is_admin(team_id=team_id, user_id=user_id)
         sections = [
             blocks

@@ -20,6 +20,7 @@ from bot.slack.mrkdwn import escape
 OPS_SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("help", "this message"),
     ("settings", "schedules and each ritual's settings (admins)"),
+    ("stats [7d|30d|quarter]", "the numbers that measure product ops, with their trends"),
     ("run <ritual>", "run a ritual now (admins)"),
     ("roles", "who has which role; admins grant and revoke them"),
     ("audit", "the latest settings and role changes (admins)"),

@@ -11,6 +11,7 @@ from bot.rituals.buddies.ritual import BUDDIES
 from bot.rituals.contract import Ritual
 from bot.rituals.feedback.ritual import FEEDBACK
 from bot.rituals.releases.ritual import RELEASES
+from bot.rituals.reporting.ritual import REPORTING
 from bot.rituals.triage.ritual import TRIAGE
 
 INSTALLED: tuple[Ritual, ...] = (
@@ -18,4 +19,5 @@ INSTALLED: tuple[Ritual, ...] = (
     TRIAGE,
     BUDDIES,
     RELEASES,
+    REPORTING,
 )

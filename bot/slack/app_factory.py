@@ -1,7 +1,7 @@
 """Builds the one Bolt `App`: client, executor, middleware, the error handler and every ritual.
 
-The platform's own listeners (App Home, `/ops` help, settings and run) are registered here;
-each installed ritual registers its own through the callable its `RitualParts` carries. This
+The platform's own listeners (App Home, `/ops` help, settings, run and stats) are registered
+here; each installed ritual registers its own through the callable its `RitualParts` carries. This
 module names no ritual.
 """
 
@@ -26,6 +26,8 @@ from bot.slack.error_handler import make_error_handler
 from bot.slack.event_dedupe import EventDeduper
 from bot.slack.executor import ContextCopyingExecutor
 from bot.slack.middleware import make_request_middleware
+from bot.stats import listeners as stats_listeners
+from bot.stats.service import StatsService
 from bot.workspace.service import WorkspaceService
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ def build_bolt_app(
     workspaces: WorkspaceService,
     events: EventDeduper,
     schedules: ScheduleService,
+    stats: StatsService,
     slack: SlackDeps,
     catalogue: Sequence[RitualCard],
     commands: Sequence[str],
@@ -75,7 +78,8 @@ def build_bolt_app(
         )
     )
     app.error(make_error_handler(metrics))
-    # Before the generic /ops help listener: it matches only `/ops settings` and `/ops run`.
+    # Before the generic /ops help listener: these match only their own subcommands
+    # (`/ops settings`, `run`, `stats`, `roles`, `audit`).
     scheduling_listeners.register(
         app,
         schedules=schedules,
@@ -85,6 +89,7 @@ def build_bolt_app(
         after_ack=slack.after_ack,
         sections=settings_sections,
     )
+    stats_listeners.register(app, stats=stats, clock=slack.clock, after_ack=slack.after_ack)
     roles_listeners.register(
         app,
         permissions=slack.permissions,

@@ -29,8 +29,8 @@ PLATFORM_EVENTS = (
 
 OPS_COMMAND = SlashCommand(
     OpsIds.COMMAND.value,
-    "opsbot help, settings, roles and running rituals now",
-    "help | settings | run <ritual> | roles | audit",
+    "opsbot help, settings, stats, roles and running rituals now",
+    "help | settings | stats [7d|30d|quarter] | run <ritual> | roles | audit",
     should_escape=True,  # `/ops roles grant @person` and `/ops run x #channel` arrive as ids
 )
 

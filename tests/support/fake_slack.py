@@ -38,6 +38,21 @@ class RecordedCall:
 
 
 @dataclass
+class UploadedFile:
+    """One file of Slack's external upload flow: announced (files.getUploadURLExternal), its
+    bytes POSTed to the upload URL, then shared (files.completeUploadExternal)."""
+
+    file_id: str
+    filename: str
+    length: int
+    content: bytes | None = None
+    title: str | None = None
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    completed: bool = False
+
+
+@dataclass
 class _Rule:
     method: str
     channel: str | None
@@ -66,6 +81,7 @@ class FakeSlackApi:
         self.channels: dict[str, dict[str, Any]] = {}
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.uploads: list[bytes] = []
+        self.files: dict[str, UploadedFile] = {}
         self.usergroups: dict[str, list[str]] = {}
         self.channel_members: dict[str, list[str]] = {}
         self.responses: list[tuple[str, dict[str, Any]]] = []
@@ -206,6 +222,11 @@ class FakeSlackApi:
                     raise AssertionError(f"expected {count} call(s) to {method}, got {len(found)}")
                 self._cond.wait(remaining)
 
+    def shared_files(self) -> list[UploadedFile]:
+        """Files whose upload was completed (shared), in the order they were announced."""
+        with self._cond:
+            return [f for f in self.files.values() if f.completed]
+
     def wait_for_response(
         self, count: int = 1, timeout: float = 5.0
     ) -> list[tuple[str, dict[str, Any]]]:
@@ -234,6 +255,10 @@ class FakeSlackApi:
         if path.startswith("/upload/"):
             with self._cond:
                 self.uploads.append(raw)
+                announced = self.files.get(path.removeprefix("/upload/"))
+                if announced is not None:
+                    announced.content = raw
+                self._cond.notify_all()
             _send(request, 200, "OK", {})
             return
         method = path.removeprefix("/api/")
@@ -358,9 +383,27 @@ class FakeSlackApi:
                 str(params.get("code")), {"ok": False, "error": "invalid_code"}
             )
         if method == "files.getUploadURLExternal":
-            return {"ok": True, "upload_url": self.base_url + "upload/F0001", "file_id": "F0001"}
+            file_id = f"F{len(self.files) + 1:04d}"
+            self.files[file_id] = UploadedFile(
+                file_id, str(params.get("filename", "")), int(params.get("length") or 0)
+            )
+            return {
+                "ok": True,
+                "upload_url": self.base_url + f"upload/{file_id}",
+                "file_id": file_id,
+            }
         if method == "files.completeUploadExternal":
-            return {"ok": True, "files": [{"id": "F0001"}]}
+            shared = []
+            for entry in params.get("files") or []:
+                announced = self.files.get(str(entry.get("id")))
+                if announced is None or announced.content is None:
+                    return {"ok": False, "error": "file_not_found"}
+                announced.title = entry.get("title")
+                announced.channel_id = params.get("channel_id")
+                announced.thread_ts = params.get("thread_ts")
+                announced.completed = True
+                shared.append({"id": announced.file_id, "title": announced.title})
+            return {"ok": True, "files": shared}
         return {"ok": True}
 
 

@@ -1,0 +1,1 @@
+"""Reporting: the monthly ops report with charts and the quarterly pulse survey."""
