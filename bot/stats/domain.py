@@ -274,10 +274,6 @@ NO_DATA_EXPLANATION = (
     "the rituals run."
 )
 
-RELEASES_NOT_AVAILABLE = (
-    "Time to market, releases announced and releases acknowledged: not available yet (the "
-    "release ritual is not installed in this opsbot)."
-)
 BUDDIES_NOT_AVAILABLE = (
     "Buddy calls joined and PMs at their call target: not available (the buddy ritual is not "
     "installed in this opsbot)."

@@ -16,6 +16,8 @@ from bot.stats.domain import (
     shown_average,
 )
 
+NO_DURATIONS = Percentiles(0, None, None)
+
 
 @dataclass(frozen=True)
 class Sources:
@@ -26,6 +28,7 @@ class Sources:
     surveys: bool
     home: bool
     buddies: bool = False
+    releases: bool = False
 
     @property
     def any(self) -> bool:
@@ -38,6 +41,7 @@ class Sources:
                 self.surveys,
                 self.home,
                 self.buddies,
+                self.releases,
             )
         )
 
@@ -70,6 +74,10 @@ class Measures:
     pms: int = 0
     pms_at_target: int = 0
     call_target: int | None = None  # per PM over the window; None: the buddy ritual is absent
+    releases: int = 0
+    acks_asked: int = 0
+    acks_done: int = 0
+    market: Percentiles = NO_DURATIONS
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -181,6 +189,7 @@ def build_metrics(now: Measures, before: Measures, sources: Sources) -> list[Met
     )
     if now.call_target is not None:
         _buddy_metrics(add, sources.buddies)
+    _release_metrics(add, sources.releases)
     ts = sources.sessions
     add(
         "sessions.held",
@@ -370,6 +379,46 @@ def build_metrics(now: Measures, before: Measures, sources: Sources) -> list[Met
         missing=few if now.pulse else "no survey sent in this period",
     )
     return metrics
+
+
+def _release_metrics(add: Callable[..., None], in_use: bool) -> None:
+    """Releases announced, their acknowledgement and the time to market of what they shipped."""
+    never = "no release composed yet (`/release`)"
+    add(
+        "sessions.releases",
+        "Releases announced",
+        Group.SESSIONS,
+        Unit.COUNT,
+        lambda m: m.releases,
+        Better.HIGHER,
+        source=in_use,
+        never=never,
+        missing="",
+    )
+    add(
+        "adherence.acknowledged",
+        "Release acknowledgements",
+        Group.ADHERENCE,
+        Unit.SHARE,
+        lambda m: _share(m.acks_done, m.acks_asked),
+        Better.HIGHER,
+        source=in_use,
+        never=never,
+        missing="no release asked for acknowledgement in this period",
+        detail=lambda m: f"{m.acks_done} of {m.acks_asked} people",
+    )
+    add(
+        "roadmap.time_to_market",
+        "Feedback captured → shipped in a release, median",
+        Group.ROADMAP,
+        Unit.DURATION,
+        lambda m: m.market.median,
+        Better.LOWER,
+        source=in_use,
+        never=never,
+        missing="no release in this period shipped a feedback item",
+        detail=lambda m: f"{m.market.count} items shipped by releases",
+    )
 
 
 def _buddy_metrics(add: Callable[..., None], in_use: bool) -> None:

@@ -36,6 +36,7 @@ from bot.rituals.buddies.domain import CallStatus, Group
 from bot.rituals.buddies.models import BuddyCall, BuddyMember
 from bot.rituals.feedback.domain import Status
 from bot.rituals.feedback.models import FeedbackItem
+from bot.rituals.releases.models import Release, ReleaseAck, ReleaseLoop
 from bot.rituals.reporting.models import PulseAnswer, PulseInvitee, PulseSurvey
 from bot.rituals.triage.domain import SessionState, TicketStatus
 from bot.rituals.triage.models import SessionTicket, Ticket, TriageSession
@@ -511,4 +512,58 @@ def pulse_tally(session: Session, team_id: str, window: Window) -> PulseTally | 
         support_avg=None if row[2] is None else float(row[2]),
         relevance_count=int(row[3] or 0),
         support_count=int(row[4] or 0),
+    )
+
+
+# ---- releases ---------------------------------------------------------------------------------
+
+
+def has_releases(session: Session, team_id: str) -> bool:
+    """Any release drafted: the release ritual is in use."""
+    return bool(session.scalar(select(exists().where(Release.team_id == team_id))))
+
+
+def releases_announced(session: Session, team_id: str, window: Window) -> int:
+    """Releases published in the window (every tier)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Release)
+            .where(Release.team_id == team_id, *_within(Release.published_at, window))
+        )
+        or 0
+    )
+
+
+def release_acks(session: Session, team_id: str, window: Window) -> tuple[int, int]:
+    """(people asked to acknowledge, of whom acknowledged) for releases published in the
+    window (tier 1 asks the customer-facing group)."""
+    row = session.execute(
+        select(func.count(), func.count(ReleaseAck.acknowledged_at))
+        .select_from(ReleaseAck)
+        .join(Release, Release.id == ReleaseAck.release_id)
+        .where(
+            ReleaseAck.team_id == team_id,
+            Release.team_id == team_id,
+            *_within(Release.published_at, window),
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def time_to_market(session: Session, team_id: str, window: Window) -> Percentiles:
+    """First capture of a feedback item → the release that shipped it, over the releases
+    published in the window."""
+    seconds = seconds_between(session, Release.published_at, FeedbackItem.captured_at)
+    return percentiles(
+        session,
+        seconds,
+        [
+            ReleaseLoop.team_id == team_id,
+            Release.team_id == team_id,
+            FeedbackItem.team_id == team_id,
+            ReleaseLoop.release_id == Release.id,
+            ReleaseLoop.item_id == FeedbackItem.id,
+            *_within(Release.published_at, window),
+        ],
     )

@@ -24,7 +24,6 @@ from bot.scheduling.triggers import cron_trigger, next_fire
 from bot.stats import queries
 from bot.stats.domain import (
     BUDDIES_NOT_AVAILABLE,
-    RELEASES_NOT_AVAILABLE,
     StatsPeriod,
     StatsReport,
     Window,
@@ -105,14 +104,13 @@ class StatsService:
                 surveys=queries.has_surveys(session, team_id),
                 home=queries.home_visits_recorded(session, team_id),
                 buddies=target is not None and queries.has_buddies(session, team_id),
+                releases=queries.has_releases(session, team_id),
             )
             if not sources.any:
                 return StatsReport(team_id, period, window, previous, (), has_data=False)
             current = _measure(session, team_id, window, sla, target, now)
             before = _measure(session, team_id, previous, sla, target, now)
-        missing = [RELEASES_NOT_AVAILABLE]
-        if target is None:
-            missing.insert(0, BUDDIES_NOT_AVAILABLE)
+        missing = [] if target is not None else [BUDDIES_NOT_AVAILABLE]
         return StatsReport(
             team_id=team_id,
             period=period,
@@ -157,6 +155,7 @@ def _measure(
     captured, roadmap = queries.on_roadmap(session, team_id, window)
     closed, all_decided = queries.sessions_closed(session, team_id, window)
     due = _due_runs(session, team_id, window, now)
+    acks = queries.release_acks(session, team_id, window)
     done = queries.runs_sent(session, team_id, due)
     return Measures(
         review=queries.time_to_review(session, team_id, window),
@@ -183,6 +182,10 @@ def _measure(
         pms=pms,
         pms_at_target=at_target,
         call_target=call_target,
+        releases=queries.releases_announced(session, team_id, window),
+        acks_asked=acks[0],
+        acks_done=acks[1],
+        market=queries.time_to_market(session, team_id, window),
     )
 
 

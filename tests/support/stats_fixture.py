@@ -15,6 +15,7 @@ from bot.home.models import HomeVisit
 from bot.outbox.models import Delivery
 from bot.rituals.buddies.models import BuddyCall, BuddyMember
 from bot.rituals.feedback.models import FeedbackAccount, FeedbackItem
+from bot.rituals.releases.models import Release, ReleaseAck, ReleaseLoop
 from bot.rituals.reporting.models import PulseAnswer, PulseInvitee, PulseSurvey
 from bot.rituals.triage.models import SessionTicket, Ticket, TriageSession
 from bot.scheduling.models import RitualSchedule
@@ -51,6 +52,10 @@ EXPECTED: dict[str, tuple[float | None, float | None]] = {
     "support.carried_over": (2, 0),
     # joined now: P1 twice, P2, P5 (not enrolled); before: P2. Target 2 a month = 1 a week.
     "sessions.calls_joined": (4, 1),
+    # releases: R1 now, R2 before (see _releases)
+    "sessions.releases": (1, 1),
+    "adherence.acknowledged": (2 / 3, 0.0),
+    "roadmap.time_to_market": (3 * DAY, 2 * DAY),
     # PMs now: P1, P2, P3 enrolled (P4 left) + P5 joining = 4, of which P1, P2, P5 at 1+
     "adherence.pms_at_target": (0.75, 1 / 3),
     "support.past_sla": (1, 1),
@@ -111,14 +116,15 @@ def seed(sessions: Sessions) -> None:
             return row.id
 
         a = item("A", at(9, 10), by="U1", account=acme, status="reviewed", reviewed=at(10, 10))
-        item("B", at(8), by="U2", account=globex, status="planned", reviewed=at(10), changed=at(11))
-        item("C", at(10), by="U1", account=acme, status="shipped", reviewed=at(10, 13),
-             changed=at(12))  # fmt: skip
+        b = item("B", at(8), by="U2", account=globex, status="planned", reviewed=at(10),
+                 changed=at(11))  # fmt: skip
+        c = item("C", at(10), by="U1", account=acme, status="shipped", reviewed=at(10, 13),
+                 changed=at(12))  # fmt: skip
         item("D", at(11), by="U3", account=None, status="planned", reviewed=at(15),
              changed=at(15))  # fmt: skip
         item("E", at(12), by="U2", account=globex, merged_into=a)
         item("F", at(13), by="U4", account=initech)
-        item("G", at(3), by="U1", account=acme, status="declined", reviewed=at(5))
+        g = item("G", at(3), by="U1", account=acme, status="declined", reviewed=at(5))
         item("H", at(4), by="U5", account=None, status="reviewed", reviewed=at(4, 15))
         item("noise", at(10), by="U9", account=None, status="shipped", reviewed=at(10, 10),
              changed=at(10, 11), team=NOISE_TEAM)  # fmt: skip
@@ -211,9 +217,53 @@ def seed(sessions: Sessions) -> None:
             session.add(_delivery(ritual, period, state))
 
         _buddies(session)
+        _releases(session, now_items=(c, b), before_items=(g,))
         _survey(session, "2026-Q4", at(10), invited=6,
                 answers=[(5, 3), (4, 4), (4, None), (3, 2), (5, 5)])  # fmt: skip
         _survey(session, "2026-Q3", at(3), invited=3, answers=[(2, 4), (3, 5)])
+
+
+def _releases(session: Any, *, now_items: tuple[int, ...], before_items: tuple[int, ...]) -> None:
+    """R1 (this week) shipped C (2 days after capture) and B (4 days): median 3 days; 3 people
+    asked to acknowledge, 2 did. R2 (the week before) shipped G (2 days); 1 asked, none did.
+    A draft and another workspace's release count for nothing."""
+    plan = (
+        ("R1", at(12), now_items, ("U1", "U2", "U3"), ("U1", "U2"), TEAM_ID),
+        ("R2", at(5), before_items, ("U1",), (), TEAM_ID),
+        ("draft", None, (), (), (), TEAM_ID),
+        ("noise", at(12), (), ("U9",), ("U9",), NOISE_TEAM),
+    )
+    for title, published, items, asked, acked, team in plan:
+        release = Release(
+            team_id=team,
+            author_id="UAUTHOR",
+            title=title,
+            tier=1,
+            feedback_ids=list(items),
+            channel_ids=["C1"],
+            state="published" if published else "draft",
+            published_at=published,
+            created_at=at(1),
+            updated_at=at(1),
+        )
+        session.add(release)
+        session.flush()
+        for item_id in items:
+            session.add(
+                ReleaseLoop(
+                    team_id=team, release_id=release.id, item_id=item_id, closed_at=published
+                )
+            )
+        for user in asked:
+            session.add(
+                ReleaseAck(
+                    team_id=team,
+                    release_id=release.id,
+                    user_id=user,
+                    acknowledged_at=published if user in acked else None,
+                    created_at=at(1),
+                )
+            )
 
 
 def _buddies(session: Any) -> None:
