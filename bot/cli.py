@@ -7,7 +7,6 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
 from urllib.error import URLError
@@ -15,6 +14,7 @@ from urllib.error import URLError
 import yaml
 from slack_sdk.errors import SlackApiError
 
+from bot import cli_data
 from bot.config import ConfigurationError, Settings, SlackMode, load_settings
 from bot.db import upgrade_database
 from bot.logs import configure_logging
@@ -106,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--all", action="store_true", dest="everything", help="every table")
     export.add_argument("--team", dest="all_team", help="with --all: the Slack team id (T...)")
     export.add_argument("--output", "-o", dest="all_output", help="with --all: write to a file")
-    export.set_defaults(handler=_export_everything)
+    export.set_defaults(handler=cli_data.export_everything)
     export_commands = export.add_subparsers(metavar="WHAT")
     importing = commands.add_parser("import", help="import data from files")
     import_commands = importing.add_subparsers(metavar="WHAT")
@@ -121,13 +121,15 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--period", default="30d", help="7d, 30d or quarter (default 30d)")
     stats.add_argument("--format", choices=["json", "csv"], default="json")
     stats.add_argument(
-        "--as-of", type=_parse_moment, help="measure as of this UTC moment (2026-11-16T09:00)"
+        "--as-of",
+        type=cli_data.parse_moment,
+        help="measure as of this UTC moment (2026-11-16T09:00)",
     )
-    stats.set_defaults(handler=_stats)
+    stats.set_defaults(handler=cli_data.stats)
     purge = commands.add_parser("purge", help="delete every row of one workspace")
     purge.add_argument("--team", required=True, help="Slack team id (T...)")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    purge.set_defaults(handler=_purge)
+    purge.set_defaults(handler=cli_data.purge)
 
     secrets = commands.add_parser("secrets", help="stored secrets (tracker tokens, ...)")
     secrets_commands = secrets.add_subparsers(metavar="ACTION")
@@ -135,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
         "rotate",
         help="re-encrypt every stored secret with the first key of OPSBOT_ENCRYPTION_KEY",
     )
-    rotate.set_defaults(handler=_rotate_secrets)
+    rotate.set_defaults(handler=cli_data.rotate_secrets)
 
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public base URL, e.g. https://opsbot.example.com")
@@ -295,44 +297,6 @@ def _ritual_list(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_moment(value: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a moment like 2026-11-16T09:00"
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _stats(settings: Settings, args: argparse.Namespace) -> int:
-    """Needs only the database (migrated first, like the exports)."""
-    from bot.db import utcnow
-    from bot.stats.domain import UnknownPeriodError, parse_period
-    from bot.stats.export import report_csv, report_json
-    from bot.wiring import build_container
-
-    try:
-        period = parse_period(args.period)
-    except UnknownPeriodError as error:
-        print(
-            f"opsbot: {str(error).replace('/ops stats', 'opsbot stats --period')}", file=sys.stderr
-        )
-        return 2
-    if settings.auto_migrate:
-        upgrade_database(settings.database_url)
-    container = build_container(settings)
-    try:
-        now = args.as_of or utcnow()
-        report = container.stats.report(team_id=args.team, period=period, now=now)
-        sys.stdout.write(report_json(report) if args.format == "json" else report_csv(report))
-        if not report.has_data:
-            print(f"opsbot: no data yet for {args.team}", file=sys.stderr)
-    finally:
-        container.close()
-    return 0
-
-
 def _socket(settings: Settings, args: argparse.Namespace) -> int:
     import threading
 
@@ -383,75 +347,6 @@ def _token_refused_line(code: str) -> str:
         f"opsbot: Slack refused the bot token ({code}): check SLACK_BOT_TOKEN "
         "(OAuth & Permissions, after installing the app)."
     )
-
-
-def _export_everything(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.data_rights import export_workspace
-    from bot.db import make_engine, make_sessions, read_only
-
-    if not args.everything or not args.all_team:
-        print(
-            "opsbot: say what to export (feedback, tickets, ...) or --team T --all",
-            file=sys.stderr,
-        )
-        return 2
-    if settings.auto_migrate:
-        upgrade_database(settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
-        with read_only(make_sessions(engine))() as session:
-            chunks = list(export_workspace(session, args.all_team))
-    finally:
-        engine.dispose()
-    if args.all_output:
-        with open(args.all_output, "w", encoding="utf-8") as out:
-            out.writelines(chunks)
-    else:
-        sys.stdout.writelines(chunks)
-    return 0
-
-
-def _purge(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.data_rights import purge_workspace
-    from bot.db import make_engine, make_sessions
-
-    if not args.yes:
-        if not sys.stdin.isatty():
-            print("opsbot: purge deletes a whole workspace: pass --yes to confirm", file=sys.stderr)
-            return 2
-        answer = input(f"Delete every row of workspace {args.team}? Type its id to confirm: ")
-        if answer.strip() != args.team:
-            print("opsbot: not confirmed; nothing deleted", file=sys.stderr)
-            return 2
-    if settings.auto_migrate:
-        upgrade_database(settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
-        with make_sessions(engine).begin() as session:
-            deleted = purge_workspace(session, args.team)
-    finally:
-        engine.dispose()
-    total = sum(deleted.values())
-    print(f"deleted {total} row(s) of workspace {args.team}")
-    for table, count in deleted.items():
-        if count:
-            print(f"  {table}: {count}")
-    return 0
-
-
-def _rotate_secrets(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.db import utcnow
-    from bot.wiring import build_container
-
-    if settings.auto_migrate:
-        upgrade_database(settings.database_url)
-    container = build_container(settings)
-    try:
-        changed = container.services.workspaces.rotate_secrets(now=utcnow())
-    finally:
-        container.close()
-    print(f"re-encrypted the secrets of {changed} setting(s) with the first key")
-    return 0
 
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from bot.rituals.contract import MissingServiceError, Provided
 from bot.rituals.triage.service import TriageService
 from bot.scheduling.domain import ScheduleRule
 from bot.scheduling.triggers import cron_trigger, next_fire
-from bot.stats import queries
+from bot.stats import queries, ritual_queries
 from bot.stats.domain import (
     BUDDIES_NOT_AVAILABLE,
     StatsPeriod,
@@ -102,9 +102,9 @@ class StatsService:
                 sessions=queries.has_sessions(session, team_id),
                 schedules=queries.has_schedules(session, team_id),
                 surveys=queries.has_surveys(session, team_id),
-                home=queries.home_visits_recorded(session, team_id),
-                buddies=target is not None and queries.has_buddies(session, team_id),
-                releases=queries.has_releases(session, team_id),
+                home=ritual_queries.home_visits_recorded(session, team_id),
+                buddies=target is not None and ritual_queries.has_buddies(session, team_id),
+                releases=ritual_queries.has_releases(session, team_id),
             )
             if not sources.any:
                 return StatsReport(team_id, period, window, previous, (), has_data=False)
@@ -128,8 +128,8 @@ class StatsService:
             calls: list[int] | None = None
             pace: float | None = None
             if monthly_target is not None:
-                calls = [queries.calls_joined(session, team_id, w) for w in buckets]
-                pace = monthly_target * queries.enrolled_pms(session, team_id) * 7 / 30
+                calls = [ritual_queries.calls_joined(session, team_id, w) for w in buckets]
+                pace = monthly_target * ritual_queries.enrolled_pms(session, team_id) * 7 / 30
             return WeeklySeries(
                 weeks=buckets,
                 feedback_in=[queries.feedback_in(session, team_id, w) for w in buckets],
@@ -150,13 +150,15 @@ def _measure(
     now: datetime,
 ) -> Measures:
     pms, at_target = (
-        queries.pms_at_target(session, team_id, window, call_target) if call_target else (0, 0)
+        ritual_queries.pms_at_target(session, team_id, window, call_target)
+        if call_target
+        else (0, 0)
     )
     captured, roadmap = queries.on_roadmap(session, team_id, window)
     closed, all_decided = queries.sessions_closed(session, team_id, window)
     due = _due_runs(session, team_id, window, now)
-    acks = queries.release_acks(session, team_id, window)
-    done = queries.runs_sent(session, team_id, due)
+    acks = ritual_queries.release_acks(session, team_id, window)
+    done = ritual_queries.runs_sent(session, team_id, due)
     return Measures(
         review=queries.time_to_review(session, team_id, window),
         planned=queries.time_to_planned(session, team_id, window),
@@ -174,18 +176,18 @@ def _measure(
         held=queries.sessions_held(session, team_id, window),
         closed=closed,
         all_decided=all_decided,
-        home=queries.home_visitors(session, team_id, window),
+        home=ritual_queries.home_visitors(session, team_id, window),
         runs_due=len(due),
         runs_done=len(done),
-        pulse=queries.pulse_tally(session, team_id, window),
-        calls_joined=queries.calls_joined(session, team_id, window) if call_target else 0,
+        pulse=ritual_queries.pulse_tally(session, team_id, window),
+        calls_joined=ritual_queries.calls_joined(session, team_id, window) if call_target else 0,
         pms=pms,
         pms_at_target=at_target,
         call_target=call_target,
-        releases=queries.releases_announced(session, team_id, window),
+        releases=ritual_queries.releases_announced(session, team_id, window),
         acks_asked=acks[0],
         acks_done=acks[1],
-        market=queries.time_to_market(session, team_id, window),
+        market=ritual_queries.time_to_market(session, team_id, window),
     )
 
 
@@ -198,7 +200,7 @@ def _due_runs(
     default_zone = workspace.time_zone if workspace else "UTC"
     end = min(window.end, now)
     due: set[tuple[str, str]] = set()
-    for schedule in queries.enabled_schedules(session, team_id):
+    for schedule in ritual_queries.enabled_schedules(session, team_id):
         rule = ScheduleRule.from_json(schedule.rule)
         zone = ZoneInfo(schedule.time_zone or default_zone)
         trigger = cron_trigger(rule, zone)
