@@ -31,6 +31,7 @@ from bot.scheduling.domain import (
 )
 from bot.scheduling.ids import ScheduleIds as Ids
 from bot.slack.limits import ACTIONS_ELEMENTS, BUTTON_TEXT, MODAL_BLOCKS, SECTION_TEXT, clip
+from bot.slack.modals import modal
 from bot.slack.mrkdwn import escape
 
 
@@ -130,8 +131,7 @@ def build_settings_modal(
             ),
         ),
     ]
-    return View(
-        type="modal",
+    return modal(
         callback_id=Ids.MODAL.value,
         title="Ritual schedules",
         submit="Save",

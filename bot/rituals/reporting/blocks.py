@@ -30,6 +30,7 @@ from bot.rituals.reporting.domain import (
     rating_value,
 )
 from bot.rituals.reporting.ids import ReportingIds
+from bot.slack.modals import modal
 from bot.stats.blocks import build_stats_blocks
 from bot.stats.domain import MIN_ANSWERS_FOR_AVERAGE, StatsReport
 
@@ -134,13 +135,12 @@ class CommentMetadata:
 
 
 def build_comment_modal(*, survey_id: int) -> View:
-    return View(
-        type="modal",
+    return modal(
         callback_id=ReportingIds.COMMENT_MODAL.value,
         title="Pulse survey",
         submit="Send",
         close="Cancel",
-        private_metadata=CommentMetadata(survey_id).to_json(),
+        metadata=CommentMetadata(survey_id).to_json(),
         blocks=[
             InputBlock(
                 block_id=ReportingIds.COMMENT_INPUT.value,

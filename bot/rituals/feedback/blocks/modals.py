@@ -40,6 +40,7 @@ from bot.slack.limits import (
     OPTIONS_PER_SELECT,
     clip,
 )
+from bot.slack.modals import modal
 from bot.slack.mrkdwn import link
 
 # ---- the feedback form -----------------------------------------------------------------------
@@ -145,13 +146,12 @@ def build_feedback_modal(
             )
         )
     title = f"Edit feedback #{metadata.item_id}" if metadata.item_id else "Capture feedback"
-    return View(
-        type="modal",
+    return modal(
         callback_id=FeedbackIds.MODAL.value,
         title=clip(title, MODAL_TITLE),
         submit="Save",
         close="Cancel",
-        private_metadata=metadata.to_json(),
+        metadata=metadata.to_json(),
         blocks=blocks,
     )
 
@@ -191,25 +191,23 @@ def build_status_modal(item: ItemSummary, metadata: ItemModalMetadata) -> View:
                 ),
             )
         )
-    return View(
-        type="modal",
+    return modal(
         callback_id=FeedbackIds.STATUS_MODAL.value,
         title=clip(f"{status.label} #{item.item_id}", MODAL_TITLE),
         submit="Save",
         close="Cancel",
-        private_metadata=metadata.to_json(),
+        metadata=metadata.to_json(),
         blocks=blocks,
     )
 
 
 def build_merge_modal(item: ItemSummary, metadata: ItemModalMetadata) -> View:
-    return View(
-        type="modal",
+    return modal(
         callback_id=FeedbackIds.MERGE_MODAL.value,
         title=clip(f"Merge #{item.item_id}", MODAL_TITLE),
         submit="Merge",
         close="Cancel",
-        private_metadata=metadata.to_json(),
+        metadata=metadata.to_json(),
         blocks=[
             SectionBlock(text=md(f"*#{item.item_id}* {snippet(item.text, 500)}")),
             InputBlock(
@@ -242,8 +240,7 @@ def build_account_modal(name: str, record: AccountRecord | None) -> View:
         owner = UserSelectElement(
             action_id=FeedbackIds.ACCOUNT_OWNER_SELECT.value, initial_user=record.owner_user_id
         )
-    return View(
-        type="modal",
+    return modal(
         callback_id=FeedbackIds.ACCOUNT_MODAL.value,
         title="Account",
         submit="Save",

@@ -15,6 +15,7 @@ from bot.rituals.feedback.blocks.common import md
 from bot.rituals.feedback.domain import FeedbackSettings
 from bot.rituals.feedback.ids import FeedbackIds
 from bot.slack.limits import MODAL_BLOCKS, clip
+from bot.slack.modals import modal
 
 OWNER_LABEL = 2000
 BLOCK_ID = 255
@@ -70,8 +71,7 @@ def build_settings_modal(settings: FeedbackSettings) -> View:
         blocks.append(
             ContextBlock(elements=[md(f"Owners can be set for the first {room} areas here.")])
         )
-    return View(
-        type="modal",
+    return modal(
         callback_id=FeedbackIds.SETTINGS_MODAL.value,
         title="Feedback settings",
         submit="Save",

@@ -25,6 +25,7 @@ from bot.rituals.releases.domain import ReleaseDraft, TierTemplate
 from bot.rituals.releases.forms import ComposerMetadata
 from bot.rituals.releases.ids import WHEN_LATER, WHEN_NOW, ReleaseIds
 from bot.slack.limits import MODAL_BLOCKS, cap_blocks
+from bot.slack.modals import modal
 from bot.slack.mrkdwn import escape
 
 
@@ -214,22 +215,21 @@ def build_composer(
                 ),
             )
         )
-    return View(
-        type="modal",
+    return modal(
         callback_id=ReleaseIds.COMPOSER.value,
         title="Correct release" if metadata.correcting else "New release",
         submit="Update posts" if metadata.correcting else "Preview",
         close="Cancel",
-        private_metadata=metadata.to_json(),
+        metadata=metadata.to_json(),
         blocks=cap_blocks(blocks, MODAL_BLOCKS),
     )
 
 
 def build_loading_modal(what: str) -> View:
-    return View(
-        type="modal",
+    return modal(
         callback_id=ReleaseIds.LOADING.value,
         title="New release",
+        submit=None,
         close="Cancel",
         blocks=[
             SectionBlock(text=md(f":hourglass_flowing_sand: Fetching {escape(what)} from GitHub…"))
@@ -242,13 +242,12 @@ def build_feedback_options(items: Sequence[tuple[int, str, str | None]]) -> list
 
 
 def build_changes_modal(release_id: int) -> View:
-    return View(
-        type="modal",
+    return modal(
         callback_id=ReleaseIds.CHANGES_MODAL.value,
         title="Request changes",
         submit="Send",
         close="Cancel",
-        private_metadata=str(release_id),
+        metadata=str(release_id),
         blocks=[
             InputBlock(
                 block_id=ReleaseIds.COMMENT_BLOCK.value,

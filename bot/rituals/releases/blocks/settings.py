@@ -20,6 +20,7 @@ from slack_sdk.models.views import View
 from bot.rituals.releases.blocks.common import md, option
 from bot.rituals.releases.domain import SECTION_TITLES, Section, TierTemplate
 from bot.rituals.releases.ids import FLAG_ACKNOWLEDGE, FLAG_APPROVAL, ReleaseIds
+from bot.slack.modals import modal
 
 
 def build_settings_modal(
@@ -37,13 +38,12 @@ def build_settings_modal(
         if (o.value == FLAG_APPROVAL and template.needs_approval)
         or (o.value == FLAG_ACKNOWLEDGE and template.acknowledge)
     ]
-    return View(
-        type="modal",
+    return modal(
         callback_id=ReleaseIds.SETTINGS_MODAL.value,
-        private_metadata=str(tier),
         title="Release settings",
         submit="Save",
         close="Cancel",
+        metadata=str(tier),
         blocks=[
             InputBlock(
                 block_id=ReleaseIds.MANAGERS_BLOCK.value,

@@ -36,6 +36,7 @@ from bot.slack.limits import (
     SECTION_TEXT,
     clip,
 )
+from bot.slack.modals import modal
 from bot.slack.mrkdwn import escape
 
 
@@ -82,13 +83,12 @@ def _severity_option(severity: Severity) -> Option:
 
 def build_intake_modal(*, draft: TicketDraft | None, metadata: IntakeMetadata) -> View:
     draft = draft or TicketDraft(title="")
-    return View(
-        type="modal",
+    return modal(
         callback_id=TriageIds.MODAL.value,
         title="Send to triage",
         submit="Send",
         close="Cancel",
-        private_metadata=metadata.to_json(),
+        metadata=metadata.to_json(),
         blocks=[
             InputBlock(
                 block_id=TriageIds.TITLE_BLOCK.value,
@@ -153,13 +153,12 @@ def submitted_text(ticket: TicketView) -> str:
 
 
 def build_wont_fix_modal(*, ticket: TicketView, metadata: WontFixMetadata) -> View:
-    return View(
-        type="modal",
+    return modal(
         callback_id=TriageIds.WONT_FIX_MODAL.value,
         title="Won't fix",
         submit="Decide",
         close="Cancel",
-        private_metadata=metadata.to_json(),
+        metadata=metadata.to_json(),
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(text=clip(f"*{escape(ticket.title)}*", SECTION_TEXT))
@@ -194,8 +193,7 @@ def build_settings_modal(*, current: TriageSettings) -> View:
         value="new",
         text="Generate a new webhook secret" if current.webhook_secret else "Turn on the webhook",
     )
-    return View(
-        type="modal",
+    return modal(
         callback_id=TriageIds.SETTINGS_MODAL.value,
         title="Triage settings",
         submit="Save",
