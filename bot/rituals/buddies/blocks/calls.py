@@ -24,17 +24,17 @@ from bot.rituals.buddies.forms import ModalMetadata
 from bot.rituals.buddies.ids import BuddyIds
 from bot.rituals.buddies.views import CallView, ClaimResult
 from bot.slack.limits import MODAL_TITLE, clip
+from bot.slack.modals import modal
 from bot.slack.mrkdwn import escape
 
 
 def build_call_modal(*, time_zone: str, metadata: ModalMetadata) -> View:
-    return View(
-        type="modal",
+    return modal(
         callback_id=BuddyIds.CALL_MODAL.value,
         title=clip("Share a customer call", MODAL_TITLE),
         submit="Share",
         close="Cancel",
-        private_metadata=metadata.to_json(),
+        metadata=metadata.to_json(),
         blocks=[
             InputBlock(
                 block_id=BuddyIds.ACCOUNT_BLOCK.value,
