@@ -16,6 +16,7 @@ spread (min-max) of each number. `--database-url` runs on Postgres instead of a 
 
     .venv/bin/python -m bench.ack_latency [--runs 3] [--requests 2000] [--concurrency 16]
     .venv/bin/python -m bench.ack_latency --slow-slack [--modal ops-settings|feedback] [--runs 3]
+    .venv/bin/python -m bench.ack_latency --isolated [--runs 3]   # CPU per ack, low noise
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from slack_sdk import WebClient
 from bot.config import load_settings
 from bot.db import upgrade_database
 from bot.web.server import make_server
+from bot.web.slack_endpoint import SlackEndpoint
 from bot.wiring import build_container
 from tests.support.fake_slack import FakeSlackApi
 from tests.support.slack_requests import SlackRequests
@@ -157,6 +159,49 @@ def normal_run(args: argparse.Namespace, database_url: str) -> dict[str, float]:
     }
 
 
+def isolated_run(args: argparse.Namespace, database_url: str) -> dict[str, float]:
+    """No server, no client, one thread: the CPU an ack costs in each app, without the noise of
+    a shared machine. opsbot's endpoint (verification, shape check, Bolt dispatch) against a
+    bare Bolt `dispatch`; both include Bolt's own 10 ms ack polling."""
+    from slack_bolt import BoltRequest
+
+    fake = FakeSlackApi().start()
+    requests = SlackRequests(SECRET, response_url=fake.response_url())
+    container = build_container(_settings(fake, database_url))
+    container.identity.check()
+    endpoint = SlackEndpoint(app=container.bolt, signing_secret=SECRET, metrics=container.metrics)
+    bare = bare_bolt_app(fake.api_url)
+    signed = [
+        (r.body, {k.lower(): v for k, v in r.headers.items()})
+        for r in (requests.command("/ops", "help", user_id=f"U{i % 50}") for i in range(600))
+    ]
+
+    def ours() -> None:
+        for body, headers in signed:
+            endpoint.handle(body=body, headers=headers, query="")
+
+    def bare_bolt() -> None:
+        for body, headers in signed:
+            bare.dispatch(BoltRequest(body=body.decode(), headers=headers))
+
+    ours()  # warm-up
+    bare_bolt()
+    timings: dict[str, list[float]] = {"ours": [], "bare": []}
+    for _ in range(args.rounds):
+        for name, run in (("ours", ours), ("bare", bare_bolt)):
+            started = time.perf_counter()
+            run()
+            timings[name].append((time.perf_counter() - started) / len(signed) * 1000)
+    container.close()
+    fake.stop()
+    ours_ms, bare_ms = statistics.median(timings["ours"]), statistics.median(timings["bare"])
+    return {
+        "bare ms/ack": bare_ms,
+        "opsbot ms/ack": ours_ms,
+        "ratio opsbot/bare": ours_ms / bare_ms,
+    }
+
+
 SLOW_SECONDS = 5.0
 MODAL_COMMANDS = {"ops-settings": ("/ops", "settings"), "feedback": ("/feedback", "")}
 
@@ -255,6 +300,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--slow-slack", action="store_true")
+    parser.add_argument(
+        "--isolated", action="store_true", help="CPU per ack, one thread, no server (low noise)"
+    )
     parser.add_argument("--modal", choices=sorted(MODAL_COMMANDS), default="ops-settings")
     parser.add_argument("--modals", type=int, default=200)
     parser.add_argument("--helps", type=int, default=200)
@@ -267,6 +315,8 @@ def main() -> None:
             database_url = _fresh_database(args.database_url, Path(tmp), run)
             if args.slow_slack:
                 runs.append(slow_slack_run(args, database_url))
+            elif args.isolated:
+                runs.append(isolated_run(args, database_url))
             else:
                 runs.append(normal_run(args, database_url))
     if args.slow_slack:
@@ -275,6 +325,12 @@ def main() -> None:
             f"slow Slack ({SLOW_SECONDS:.0f} s views.open/users.info), {backend}: "
             f"{args.modals} x `{command} {text}`".rstrip()
             + f" + {args.helps} x `/ops help` at once, {args.runs} run(s); target 100% acks < 3 s",
+            runs,
+        )
+    elif args.isolated:
+        summarise(
+            f"isolated, {backend}: 600 signed `/ops help` per app and round, one thread, "
+            f"{args.rounds} rounds, {args.runs} run(s); target ratio <= 1.2",
             runs,
         )
     else:

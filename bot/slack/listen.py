@@ -130,7 +130,11 @@ class AfterAck:
         if reservation is None:
             self._shed(ack, body, client, BUSY_AFTER_SAVING if saved else BUSY)
             return False
-        ack(**dict(ack_with or {}))
+        try:
+            ack(**dict(ack_with or {}))
+        except BaseException:
+            reservation.release()
+            raise
 
         def run() -> None:
             if trigger_bound and time.monotonic() - received > TRIGGER_BUDGET:
