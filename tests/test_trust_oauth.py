@@ -134,3 +134,19 @@ def test_scheduled_posts_for_an_installed_workspace_go_out_with_its_token(
 
     (posted,) = fake_slack.calls_to("chat.postMessage")
     assert (posted.channel, posted.token) == ("CDIGEST", TOKEN)
+
+
+def test_the_interactive_and_patient_clients_keep_acting_for_each_workspace(
+    oauth_app: Container, fake_slack: FakeSlackApi
+) -> None:
+    _install(oauth_app, fake_slack)
+
+    with acting_for(TEAM):
+        oauth_app.client.with_timeout(3).chat_postMessage(channel="C1", text="interactive")
+        oauth_app.client.patient(max_retries=2).chat_postMessage(channel="C1", text="patient")
+
+    posted = fake_slack.calls_to("chat.postMessage")
+    assert [(call.params["text"], call.token) for call in posted] == [
+        ("interactive", TOKEN),
+        ("patient", TOKEN),
+    ]

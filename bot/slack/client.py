@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.web import SlackResponse
 
 from bot.metrics import Metrics
@@ -55,15 +56,29 @@ class MeteredWebClient(WebClient):
         """This client when the token is ours, else a sibling for that token (multi-workspace)."""
         if token is None or token == self.token:
             return self
-        return MeteredWebClient(
-            base_url=self.base_url, token=token, timeout=self.timeout, metrics=self._metrics
-        )
+        return self._sibling(token=token)
 
     def with_timeout(self, seconds: int) -> MeteredWebClient:
         """The same client with another timeout (interactive paths use a short one)."""
-        return MeteredWebClient(
-            base_url=self.base_url, token=self.token, timeout=seconds, metrics=self._metrics
-        )
+        return self._sibling(timeout=seconds)
+
+    def patient(self, *, max_retries: int) -> MeteredWebClient:
+        """The same client, but waiting out 429s (Retry-After) up to `max_retries` times on its
+        own thread: only for background work nobody waits for, never on an ack path."""
+        return self._sibling(retry_handlers=[RateLimitErrorRetryHandler(max_retries)])
+
+    def _sibling(self, **changes: Any) -> MeteredWebClient:
+        """A client like this one (API location, token, timeout, metrics and, in multi-workspace
+        mode, the per-workspace tokens) with `changes`."""
+        options: dict[str, Any] = {
+            "base_url": self.base_url,
+            "token": self.token,
+            "timeout": self.timeout,
+            "metrics": self._metrics,
+            "team_tokens": self._team_tokens,
+            **changes,
+        }
+        return MeteredWebClient(**options)
 
     def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:
         if self.token is None and self._team_tokens is not None and _ACTING_FOR.get():

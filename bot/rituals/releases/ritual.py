@@ -7,7 +7,6 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.integrations.github_releases import GitHubReleases
 from bot.rituals.contract import (
@@ -35,7 +34,6 @@ from bot.rituals.releases.options import ReleaseOptions
 from bot.rituals.releases.posts import release_targets, reminder_post
 from bot.rituals.releases.service import ReleaseService
 from bot.rituals.releases.slack_io import ReleaseSlack
-from bot.slack.client import MeteredWebClient
 from bot.slack.private_reply import SharedChannelCache
 
 KEY = "releases"
@@ -56,15 +54,7 @@ def build(deps: RitualDeps) -> RitualParts:
         reminder=reminder_post,
     )
     # The follow-up runs on its own thread, so its client may wait out 429s (many DMs at once)
-    patient = MeteredWebClient(
-        base_url=deps.client.base_url,
-        token=deps.client.token,
-        timeout=deps.client.timeout,
-        metrics=deps.metrics,
-        # multi-workspace: no token of its own, each workspace's token (acting_for)
-        team_tokens=getattr(deps.client, "_team_tokens", None),
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=10)],
-    )
+    patient = deps.client.patient(max_retries=10)
     # feedback's own close-the-loop (one mechanism): DMs submitters and account owners
     closer = SlackFeedbackGateway(patient, SharedChannelCache())
     after = AfterPublish(service=service, slack=ReleaseSlack(patient), closer=closer)
