@@ -25,14 +25,15 @@ from bot.stats.domain import (
 )
 
 
-def _day(moment: datetime) -> str:
+def day_label(moment: datetime) -> str:
+    """`Nov 3, 2026`: how the stats and the ops report name a day."""
     return f"{moment:%b} {moment.day}, {moment:%Y}"
 
 
 def window_text(report: StatsReport) -> str:
     last_day = report.window.end - timedelta(seconds=1)
     return (
-        f"{_day(report.window.start)} to {_day(last_day)} (UTC), compared with the "
+        f"{day_label(report.window.start)} to {day_label(last_day)} (UTC), compared with the "
         f"{report.period.days} days before"
     )
 

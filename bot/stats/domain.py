@@ -283,3 +283,8 @@ BUDDIES_NOT_AVAILABLE = (
 def period_target(monthly: int, days: int) -> int:
     """A monthly per-PM call target scaled to a period: 2 a month is 1 a week, 6 a quarter."""
     return max(1, round(monthly * days / 30))
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole, or None when there is nothing to divide by (no data, not 0%)."""
+    return part / whole if whole else None

@@ -13,6 +13,7 @@ from bot.stats.domain import (
     Percentiles,
     PulseTally,
     Unit,
+    share,
     shown_average,
 )
 from bot.stats.ritual_metrics import buddy_metrics, release_metrics
@@ -79,10 +80,6 @@ class Measures:
     acks_asked: int = 0
     acks_done: int = 0
     market: Percentiles = NO_DURATIONS
-
-
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 def build_metrics(now: Measures, before: Measures, sources: Sources) -> list[Metric]:
@@ -170,7 +167,7 @@ def build_metrics(now: Measures, before: Measures, sources: Sources) -> list[Met
         "Captured items now planned or shipped",
         Group.ROADMAP,
         Unit.SHARE,
-        lambda m: _share(m.on_roadmap, m.captured),
+        lambda m: share(m.on_roadmap, m.captured),
         Better.HIGHER,
         source=fb,
         never=no_feedback,
@@ -219,7 +216,7 @@ def build_metrics(now: Measures, before: Measures, sources: Sources) -> list[Met
         "Scheduled ritual runs that ran",
         Group.ADHERENCE,
         Unit.SHARE,
-        lambda m: _share(m.runs_done, m.runs_due),
+        lambda m: share(m.runs_done, m.runs_due),
         Better.HIGHER,
         source=sources.schedules,
         never="no ritual is scheduled yet (`/ops settings`)",
@@ -231,7 +228,7 @@ def build_metrics(now: Measures, before: Measures, sources: Sources) -> list[Met
         "Closed triage sessions with every ticket decided",
         Group.ADHERENCE,
         Unit.SHARE,
-        lambda m: _share(m.all_decided, m.closed),
+        lambda m: share(m.all_decided, m.closed),
         Better.HIGHER,
         source=ts,
         never=no_sessions,
@@ -347,7 +344,7 @@ def build_metrics(now: Measures, before: Measures, sources: Sources) -> list[Met
         "Pulse survey response rate",
         Group.SATISFACTION,
         Unit.SHARE,
-        lambda m: _share(m.pulse.answers, m.pulse.invited) if m.pulse else None,
+        lambda m: share(m.pulse.answers, m.pulse.invited) if m.pulse else None,
         Better.HIGHER,
         source=sv,
         never=no_survey,

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.stats.domain import Better, Group, Unit
-
-
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
+from bot.stats.domain import Better, Group, Unit, share
 
 
 def release_metrics(add: Callable[..., None], in_use: bool) -> None:
@@ -30,7 +26,7 @@ def release_metrics(add: Callable[..., None], in_use: bool) -> None:
         "Release acknowledgements",
         Group.ADHERENCE,
         Unit.SHARE,
-        lambda m: _share(m.acks_done, m.acks_asked),
+        lambda m: share(m.acks_done, m.acks_asked),
         Better.HIGHER,
         source=in_use,
         never=never,
@@ -70,7 +66,7 @@ def buddy_metrics(add: Callable[..., None], in_use: bool) -> None:
         "PMs at their buddy call target",
         Group.ADHERENCE,
         Unit.SHARE,
-        lambda m: _share(m.pms_at_target, m.pms),
+        lambda m: share(m.pms_at_target, m.pms),
         Better.HIGHER,
         source=in_use,
         never=never,

@@ -31,14 +31,10 @@ from bot.rituals.reporting.domain import (
 )
 from bot.rituals.reporting.ids import ReportingIds
 from bot.slack.modals import modal
-from bot.stats.blocks import build_stats_blocks
+from bot.stats.blocks import build_stats_blocks, day_label
 from bot.stats.domain import MIN_ANSWERS_FOR_AVERAGE, StatsReport
 
 CHARTS_COMMENT = "Charts: weekly over the last quarter."
-
-
-def _day(moment: datetime) -> str:
-    return f"{moment:%b} {moment.day}, {moment:%Y}"
 
 
 def build_report_blocks(report: StatsReport) -> list[Block]:
@@ -110,7 +106,7 @@ def build_survey_blocks(*, survey_id: int, closes_at: datetime) -> list[Block]:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"Open until {_day(closes_at)}. The stats show only counts and, from "
+                    text=f"Open until {day_label(closes_at)}. The stats show only counts and, from "
                     f"{MIN_ANSWERS_FOR_AVERAGE} answers up, averages: never who said what."
                 )
             ]
@@ -157,7 +153,7 @@ def build_comment_modal(*, survey_id: int) -> View:
 
 
 def answer_text(result: AnswerResult) -> str:
-    until = f"You can change it until {_day(result.closes_at)}."
+    until = f"You can change it until {day_label(result.closes_at)}."
     if result.question is None:
         return f":speech_balloon: Thanks, your comment is saved. {until}"
     what = f"*{result.question.text}*: {result.rating}/5"
