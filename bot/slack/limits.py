@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Option, PlainTextObject
 
 MESSAGE_BLOCKS = 50
 MODAL_BLOCKS = 100
@@ -49,3 +49,13 @@ def cap_blocks(blocks: Sequence[Block], limit: int, *, more_label: str = "more")
         )
     )
     return kept
+
+
+def md(text: str, limit: int = SECTION_TEXT) -> MarkdownTextObject:
+    """A mrkdwn text object cut to fit (escape user text first: bot/slack/mrkdwn.py)."""
+    return MarkdownTextObject(text=clip(text, limit))
+
+
+def option(label: str, value: str) -> Option:
+    """A select option with its label and value cut to Slack's limits."""
+    return Option(text=PlainTextObject(text=clip(label, OPTION_TEXT)), value=value[:OPTION_VALUE])

@@ -9,21 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 
 from bot.rituals.buddies.domain import calendar_link, local_fallback
 from bot.rituals.buddies.ids import BuddyIds
 from bot.rituals.buddies.views import CallView
-from bot.slack.limits import BUTTON_VALUE, SECTION_TEXT, clip
+from bot.slack.limits import BUTTON_VALUE, clip, md
 from bot.slack.mrkdwn import escape
 
 
-def _md(text: str) -> MarkdownTextObject:
-    return MarkdownTextObject(text=clip(text, SECTION_TEXT))
-
-
 def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=_md(text))
+    return SectionBlock(text=md(text))
 
 
 def when(moment: datetime, time_zone: str) -> str:

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.rituals.buddies.blocks.common import _call_lines, _links, _md, _section
+from bot.rituals.buddies.blocks.common import _call_lines, _links, _section
 from bot.rituals.buddies.domain import CallOutcome, ReminderKind
 from bot.rituals.buddies.forms import ModalMetadata
 from bot.rituals.buddies.ids import BuddyIds
@@ -21,7 +21,7 @@ from bot.rituals.buddies.views import CallView
 from bot.rituals.feedback.blocks import build_feedback_modal
 from bot.rituals.feedback.domain import FeedbackDraft, Source
 from bot.rituals.feedback.forms import FeedbackModalMetadata
-from bot.slack.limits import MODAL_TITLE, clip
+from bot.slack.limits import MODAL_TITLE, clip, md
 from bot.slack.mrkdwn import escape
 
 
@@ -100,7 +100,7 @@ def build_takeaway_modal(
     view.title = PlainTextObject(text=clip("Call takeaways", MODAL_TITLE))
     view.private_metadata = ModalMetadata(channel_id=channel_id, call_id=call.call_id).to_json()
     view.blocks = [
-        ContextBlock(elements=[_md(f"From your call with *{escape(call.account_name)}*.")]),
+        ContextBlock(elements=[md(f"From your call with *{escape(call.account_name)}*.")]),
         *(view.blocks or []),
     ]
     return view

@@ -8,9 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
-    MarkdownTextObject,
-    Option,
-    PlainTextObject,
     SectionBlock,
     StaticSelectElement,
 )
@@ -23,22 +20,13 @@ from bot.rituals.feedback.domain import (
 )
 from bot.rituals.feedback.ids import FeedbackIds
 from bot.slack.limits import (
-    OPTION_TEXT,
-    OPTION_VALUE,
-    SECTION_TEXT,
     clip,
 )
+from bot.slack.limits import md as md
+from bot.slack.limits import option as option
 from bot.slack.mrkdwn import escape, link
 
 SNIPPET = 140  # how much of an item's text a list line shows
-
-
-def md(text: str, limit: int = SECTION_TEXT) -> MarkdownTextObject:
-    return MarkdownTextObject(text=clip(text, limit))
-
-
-def option(label: str, value: str) -> Option:
-    return Option(text=PlainTextObject(text=clip(label, OPTION_TEXT)), value=value[:OPTION_VALUE])
 
 
 def snippet(text: str, limit: int = SNIPPET) -> str:
