@@ -23,7 +23,7 @@ from bot.workspace.models import (
     Workspace,
     WorkspaceSetting,
 )
-from bot.workspace.roles import Grant
+from bot.workspace.roles import Grant, Standing
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,12 @@ class WorkspaceService:
             granted = queries.has_grant(session, team_id, user_id, Grant.ADMIN.value)
             if person is None and not granted:
                 return None
-            return granted or bool(person and person.is_admin)
+            # The rule itself lives in bot/workspace/roles.py, with every other role rule.
+            standing = Standing(
+                slack_admin=bool(person and person.is_admin),
+                grants=frozenset({Grant.ADMIN}) if granted else frozenset(),
+            )
+            return standing.is_admin
 
     def known_time_zone(self, *, team_id: str) -> str | None:
         """The workspace's time zone, or None when opsbot has never seen the workspace."""
