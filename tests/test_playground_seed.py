@@ -13,6 +13,8 @@ from bot.playground.people import PEOPLE, TEAM_ID
 from bot.playground.seed import seed_month
 from bot.rituals.feedback.service import FeedbackService
 from bot.rituals.installed import INSTALLED
+from bot.rituals.triage.domain import Outcome, Source, TicketStatus
+from bot.rituals.triage.service import TriageService
 from bot.wiring import Container, build_container
 from bot.workspace.roles import Permission
 from tests.support.fake_slack import FakeSlackApi
@@ -87,3 +89,29 @@ def test_seeding_twice_changes_nothing(container: Container) -> None:
     assert not first.skipped
     assert second.skipped
     assert list(feedback.export(team_id=TEAM_ID, fmt="json", since=None)) == before
+
+
+def test_the_triage_queue_has_this_weeks_tickets_after_last_weeks_closed_session(
+    container: Container,
+) -> None:
+    summary = seed_month(container, now=NOW)
+
+    triage = container.service(TriageService)
+    tickets = triage.export(team_id=TEAM_ID)
+    assert summary.counts["tickets"] == len(tickets) >= 20
+    assert {t.source for t in tickets} == {Source.WEBHOOK, Source.SLASH}
+    outcomes = {t.outcome for t in tickets if t.status is TicketStatus.TRIAGED}
+    assert {Outcome.BUG, Outcome.FEATURE, Outcome.KNOWN, Outcome.WONT_FIX} <= outcomes
+    bug = next(t for t in tickets if t.outcome is Outcome.BUG)
+    assert bug.tracker_url
+    feature = next(t for t in tickets if t.outcome is Outcome.FEATURE)
+    assert (
+        container.service(FeedbackService)
+        .get_item(team_id=TEAM_ID, item_id=feature.feedback_id or 0)
+        .account_name
+    )
+    plan = triage.plan_thread(team_id=TEAM_ID, channel_id="CTRIAGE", period="2026-W48", now=NOW)
+    assert plan.counts.total >= 12
+    assert plan.counts.carried_over == 2  # left undecided last week
+    assert plan.counts.overdue >= 1
+    assert container.outbox.deliveries(team_id=TEAM_ID, ritual="triage-thread") == []

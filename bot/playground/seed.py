@@ -22,6 +22,7 @@ from bot.playground.people import PEOPLE, TEAM_ID, TEAM_NAME, Part
 from bot.playground.seed_feedback import seed_feedback
 from bot.playground.seed_schedules import WORKSPACE_TIME_ZONE, seed_schedules
 from bot.playground.seed_time import SeedClock
+from bot.playground.seed_triage import seed_triage
 from bot.wiring import Container
 from bot.workspace import queries as workspace_queries
 from bot.workspace.models import Role
@@ -74,6 +75,9 @@ def seed_month(container: Container, *, now: datetime) -> SeedSummary:
     summary = SeedSummary()
     summary.people = _seed_workspace(container, clock)
     summary.feedback = seed_feedback(container, clock).created
+    triage = seed_triage(container, clock)
+    summary.counts["tickets"] = triage.tickets
+    summary.counts["triage decisions"] = triage.decided
     summary.schedules = seed_schedules(container, clock)
     logger.info("playground seed: %s", summary.describe())
     return summary
