@@ -11,6 +11,8 @@ import pytest
 from bot.config import Settings
 from bot.playground.people import PEOPLE, TEAM_ID
 from bot.playground.seed import seed_month
+from bot.rituals.buddies.domain import Group
+from bot.rituals.buddies.service import BuddyService
 from bot.rituals.feedback.service import FeedbackService
 from bot.rituals.installed import INSTALLED
 from bot.rituals.triage.domain import Outcome, Source, TicketStatus
@@ -115,3 +117,40 @@ def test_the_triage_queue_has_this_weeks_tickets_after_last_weeks_closed_session
     assert plan.counts.carried_over == 2  # left undecided last week
     assert plan.counts.overdue >= 1
     assert container.outbox.deliveries(team_id=TEAM_ID, ritual="triage-thread") == []
+
+
+def test_buddies_are_paired_with_calls_held_and_one_coming_up(container: Container) -> None:
+    seed_month(container, now=NOW)
+
+    buddies = container.service(BuddyService)
+    jess = buddies.status(team_id=TEAM_ID, user_id="UJESS", now=NOW)
+    assert jess.group is Group.SALES
+    assert len(jess.buddies) == 1
+    assert jess.upcoming
+    assert jess.upcoming[0].owner_user_id == jess.buddies[0]
+    digest = buddies.digest(team_id=TEAM_ID, now=NOW)
+    assert digest.takeaways >= 2
+    assert digest.unjoined
+    assert sum(line.joined for line in digest.pms) >= 2
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 12, 1, 13, 0, tzinfo=UTC),  # the first of a month: a cycle just paired
+        datetime(2027, 1, 1, 2, 0, tzinfo=UTC),  # New Year's Eve in New York
+        datetime(2027, 3, 31, 23, 30, tzinfo=UTC),  # a 31-day month, DST already on
+        datetime(2026, 11, 29, 20, 0, tzinfo=UTC),  # a Sunday evening
+    ],
+)
+def test_seeding_works_whatever_day_it_is(settings: Settings, now: datetime) -> None:
+    built = build_container(settings, clock=lambda: now)
+    try:
+        summary = seed_month(built, now=now)
+        digest = built.service(FeedbackService).digest(team_id=TEAM_ID, area=None, now=now)
+    finally:
+        built.close()
+
+    assert summary.feedback >= 35
+    assert summary.counts["buddy pairs"] >= 2
+    assert digest.new_this_week >= 5

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.playground.people import PEOPLE, TEAM_ID, TEAM_NAME, Part
+from bot.playground.seed_buddies import seed_buddies
 from bot.playground.seed_feedback import seed_feedback
 from bot.playground.seed_schedules import WORKSPACE_TIME_ZONE, seed_schedules
 from bot.playground.seed_time import SeedClock
@@ -78,6 +79,9 @@ def seed_month(container: Container, *, now: datetime) -> SeedSummary:
     triage = seed_triage(container, clock)
     summary.counts["tickets"] = triage.tickets
     summary.counts["triage decisions"] = triage.decided
+    buddies = seed_buddies(container, clock)
+    summary.counts["buddy pairs"] = buddies.pairs
+    summary.counts["buddy calls"] = buddies.calls
     summary.schedules = seed_schedules(container, clock)
     logger.info("playground seed: %s", summary.describe())
     return summary
