@@ -4,7 +4,7 @@ never calling Slack, and harmless to run twice."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,8 +13,11 @@ from bot.playground.people import PEOPLE, TEAM_ID
 from bot.playground.seed import seed_month
 from bot.rituals.buddies.domain import Group
 from bot.rituals.buddies.service import BuddyService
+from bot.rituals.feedback.domain import Status as FeedbackStatus
 from bot.rituals.feedback.service import FeedbackService
 from bot.rituals.installed import INSTALLED
+from bot.rituals.releases.domain import ReleaseState
+from bot.rituals.releases.service import PUBLISH_RITUAL, ReleaseService
 from bot.rituals.triage.domain import Outcome, Source, TicketStatus
 from bot.rituals.triage.service import TriageService
 from bot.wiring import Container, build_container
@@ -154,3 +157,29 @@ def test_seeding_works_whatever_day_it_is(settings: Settings, now: datetime) -> 
     assert summary.feedback >= 35
     assert summary.counts["buddy pairs"] >= 2
     assert digest.new_this_week >= 5
+
+
+def test_a_published_release_shipped_its_feedback_and_a_draft_waits(
+    container: Container,
+) -> None:
+    seed_month(container, now=NOW)
+
+    releases = container.service(ReleaseService)
+    home = releases.home(team_id=TEAM_ID, user_id="UPRIYA")
+    assert len(home.recent) == 2
+    assert [d.draft.title for d in home.drafts] == ["Async CSV exports (beta)"]
+    launch = next(r for r in home.recent if r.draft.tier == 1)
+    assert launch.state is ReleaseState.PUBLISHED
+    assert launch.decided_by == "UPRIYA"
+    acks = releases.ack_summary(team_id=TEAM_ID, release_id=launch.release_id)
+    assert (acks.acknowledged, acks.total) == (4, 6)
+    feedback = container.service(FeedbackService)
+    shipped = [
+        feedback.get_item(team_id=TEAM_ID, item_id=item_id).status
+        for item_id, _, _ in launch.feedback
+    ]
+    assert shipped == [FeedbackStatus.SHIPPED, FeedbackStatus.SHIPPED]
+    assert releases.releases_to_follow_up() == []
+    # the two who never acknowledged were reminded back then: nobody is reminded again now
+    assert sum(releases.remind(now=NOW + timedelta(hours=h)) for h in range(24)) == 0
+    assert container.outbox.deliveries(team_id=TEAM_ID, ritual=PUBLISH_RITUAL) == []

@@ -110,7 +110,7 @@ def seed_buddies(container: Container, clock: SeedClock) -> SeededBuddies:
         permissions=container.services.permissions,
         people=PlaygroundPeople(),
         metrics=BuddyMetrics(CollectorRegistry()),  # clicks of the past: not this process's
-        options=BuddiesOptions(),
+        options=BuddiesOptions.model_validate(container.settings.rituals.get("buddies", {})),
     )
     calls = CallService(
         sessions=container.sessions,
