@@ -20,6 +20,7 @@ from bot.rituals.releases.domain import ReleaseState
 from bot.rituals.releases.service import PUBLISH_RITUAL, ReleaseService
 from bot.rituals.triage.domain import Outcome, Source, TicketStatus
 from bot.rituals.triage.service import TriageService
+from bot.stats.domain import StatsPeriod
 from bot.wiring import Container, build_container
 from bot.workspace.roles import Permission
 from tests.support.fake_slack import FakeSlackApi
@@ -183,3 +184,31 @@ def test_a_published_release_shipped_its_feedback_and_a_draft_waits(
     # the two who never acknowledged were reminded back then: nobody is reminded again now
     assert sum(releases.remind(now=NOW + timedelta(hours=h)) for h in range(24)) == 0
     assert container.outbox.deliveries(team_id=TEAM_ID, ritual=PUBLISH_RITUAL) == []
+
+
+def test_stats_show_numbers_for_every_ritual_after_seeding(container: Container) -> None:
+    seed_month(container, now=NOW)
+
+    report = container.stats.report(team_id=TEAM_ID, period=StatsPeriod.MONTH, now=NOW)
+    values = {metric.key: metric.value for metric in report.metrics}
+    assert report.has_data
+    measured = [
+        "insight.review_median",
+        "roadmap.share",
+        "roadmap.shipped",
+        "roadmap.time_to_market",
+        "sessions.calls_joined",
+        "sessions.releases",
+        "sessions.held",
+        "sessions.closed",
+        "adherence.acknowledged",
+        "support.per_week",
+        "support.triage_median",
+        "reach.people",
+        "reach.accounts",
+        "reach.home",
+        "satisfaction.response_rate",
+        "satisfaction.relevance",
+        "satisfaction.support",
+    ]
+    assert [key for key in measured if not values[key]] == []

@@ -22,6 +22,7 @@ from bot.playground.people import PEOPLE, TEAM_ID, TEAM_NAME, Part
 from bot.playground.seed_buddies import seed_buddies
 from bot.playground.seed_feedback import seed_feedback
 from bot.playground.seed_releases import seed_releases
+from bot.playground.seed_reporting import seed_reporting
 from bot.playground.seed_schedules import WORKSPACE_TIME_ZONE, seed_schedules
 from bot.playground.seed_time import SeedClock
 from bot.playground.seed_triage import seed_triage
@@ -87,6 +88,8 @@ def seed_month(container: Container, *, now: datetime) -> SeedSummary:
     releases = seed_releases(container, clock, feedback)
     summary.counts["releases published"] = releases.published
     summary.counts["release drafts"] = releases.drafts
+    reporting = seed_reporting(container, clock)
+    summary.counts["pulse answers"] = reporting.answers
     summary.schedules = seed_schedules(container, clock)
     logger.info("playground seed: %s", summary.describe())
     return summary

@@ -27,6 +27,7 @@ from bot.rituals.triage.domain import (
     TicketDraft,
     TicketStatus,
 )
+from bot.rituals.triage.ids import PARENT_PART
 from bot.rituals.triage.ports import NewEvent
 from bot.rituals.triage.service import TriageService
 from bot.rituals.triage.ticket_store import SqlTicketStore
@@ -90,6 +91,15 @@ def seed_triage(container: Container, clock: SeedClock) -> SeededTriage:
                 now=session_start,
             )
             seeded.session_id = plan.session_id
+            # The thread went out then (its ts, as the sender's after_delivery records it),
+            # so the session counts as held; its messages predate the local workspace.
+            triage.record_delivery(
+                team_id=TEAM_ID,
+                channel_id=channel,
+                period=_period(session_start.astimezone(ZoneInfo(clock.time_zone))),
+                sent={PARENT_PART: f"{int(session_start.timestamp())}.000100"},
+                now=session_start,
+            )
     seeded.decided = _decide(container, triage, ids, session_start)
     _assign_owners(triage, ids, clock)
     if seeded.session_id is not None:
