@@ -7,8 +7,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import delete, func, select
 
 from bot.config import Settings
+from bot.models_registry import metadata
+from bot.outbox.models import Delivery
 from bot.playground.people import PEOPLE, TEAM_ID
 from bot.playground.seed import seed_month
 from bot.rituals.buddies.domain import Group
@@ -20,6 +23,7 @@ from bot.rituals.releases.domain import ReleaseState
 from bot.rituals.releases.service import PUBLISH_RITUAL, ReleaseService
 from bot.rituals.triage.domain import Outcome, Source, TicketStatus
 from bot.rituals.triage.service import TriageService
+from bot.scheduling.models import RitualSchedule
 from bot.stats.domain import StatsPeriod
 from bot.wiring import Container, build_container
 from bot.workspace.roles import Permission
@@ -36,13 +40,14 @@ def container(settings: Settings) -> Iterator[Container]:
     built.close()
 
 
-def test_seeding_calls_no_slack_and_stores_the_workspace_and_its_people(
+def test_seeding_calls_no_slack_posts_nothing_and_stores_the_workspace_and_people(
     container: Container, fake_slack: FakeSlackApi
 ) -> None:
     summary = seed_month(container, now=NOW)
 
     assert not summary.skipped
     assert fake_slack.calls == []
+    assert _row_counts(container)["outbox_deliveries"] == 0  # the past is stored, not posted
     assert container.services.workspaces.time_zone(team_id=TEAM_ID) == "America/New_York"
     assert summary.people == len(PEOPLE)
     permissions = container.services.permissions
@@ -85,16 +90,37 @@ def test_the_feedback_digest_has_this_weeks_items_duplicates_and_reviews(
     assert digest.median_time_to_review is not None
 
 
+def _row_counts(container: Container) -> dict[str, int]:
+    with container.sessions() as session:
+        return {
+            table.name: int(session.scalar(select(func.count()).select_from(table)) or 0)
+            for table in metadata.sorted_tables
+        }
+
+
 def test_seeding_twice_changes_nothing(container: Container) -> None:
     first = seed_month(container, now=NOW)
-    feedback = container.service(FeedbackService)
-    before = list(feedback.export(team_id=TEAM_ID, fmt="json", since=None))
+    before = _row_counts(container)
 
     second = seed_month(container, now=NOW)
 
     assert not first.skipped
     assert second.skipped
-    assert list(feedback.export(team_id=TEAM_ID, fmt="json", since=None)) == before
+    assert _row_counts(container) == before
+
+
+def test_a_seed_that_stopped_half_way_is_completed_without_doubling_anything(
+    container: Container,
+) -> None:
+    seed_month(container, now=NOW)
+    before = _row_counts(container)
+    with container.sessions.begin() as session:  # as if it stopped before the schedules
+        session.execute(delete(RitualSchedule))
+
+    again = seed_month(container, now=NOW)
+
+    assert not again.skipped
+    assert _row_counts(container) == before
 
 
 def test_the_triage_queue_has_this_weeks_tickets_after_last_weeks_closed_session(
@@ -212,3 +238,23 @@ def test_stats_show_numbers_for_every_ritual_after_seeding(container: Container)
         "satisfaction.support",
     ]
     assert [key for key in measured if not values[key]] == []
+
+
+def test_the_first_housekeeping_round_owes_only_what_is_due_now(container: Container) -> None:
+    seed_month(container, now=NOW)
+
+    container.housekeeping(NOW)
+
+    with container.sessions() as session:
+        owed = sorted(
+            (row.ritual, row.period.split(":")[-1])
+            for row in session.scalars(select(Delivery).where(Delivery.team_id == TEAM_ID))
+        )
+    # this month's introductions, the note that the buddy joins, the ask for the call to come;
+    # nothing of last week's triage, releases or held calls again
+    assert owed == [
+        ("buddy-pairing", "2026-11"),
+        ("buddy-pairing", "2026-11"),
+        ("buddy-reminders", "ask"),
+        ("buddy-reminders", "claimed"),
+    ]

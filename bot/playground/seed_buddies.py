@@ -70,6 +70,7 @@ class SeedCall:
     area: str | None = None
 
 
+# Held calls lie more than a week back: the "how did it go?" prompt (7 days) was sent then.
 # fmt: off
 CALLS = (
     SeedCall("globex-sso", "UJESS", "Globex", "Security review follow-up: SSO and SCIM", -18,
@@ -83,7 +84,7 @@ CALLS = (
     SeedCall("soylent-renewal", "UJESS", "Soylent Foods", "Renewal and pricing questions", -8,
              15, False),
     SeedCall("umbrella-billing", "UKENJI", "Umbrella Health", "EUR invoicing for the EU entity",
-             -4, 9, True, CallOutcome.HAPPENED,
+             -9, 9, True, CallOutcome.HAPPENED,
              "Umbrella needs EUR invoices for the German entity before their January renewal.",
              "Billing"),
     SeedCall("northwind-qbr", "UJESS", "Northwind Traders", "Quarterly business review", 2, 11,

@@ -58,22 +58,23 @@ def seed_triage(container: Container, clock: SeedClock) -> SeededTriage:
     triage = past_triage(container)
     session_start = last_session_start(clock)
     channel = channel_named("support-triage").id
-    triage.save_settings(
-        team_id=TEAM_ID,
-        form=SettingsForm(
-            channel_id=channel,
-            sla_days="7",
-            tracker_kind=None,
-            tracker_project="",
-            tracker_url="",
-            tracker_user="",
-            tracker_token="",
-            new_webhook_secret=False,
-        ),
-        user_id=ADMIN,
-        now=clock.days_ago(33),
-        look_up_hosts=False,
-    )
+    if triage.settings(team_id=TEAM_ID).channel_id != channel:  # once: saving is audited
+        triage.save_settings(
+            team_id=TEAM_ID,
+            form=SettingsForm(
+                channel_id=channel,
+                sla_days="7",
+                tracker_kind=None,
+                tracker_project="",
+                tracker_url="",
+                tracker_user="",
+                tracker_token="",
+                new_webhook_secret=False,
+            ),
+            user_id=ADMIN,
+            now=clock.days_ago(33),
+            look_up_hosts=False,
+        )
     seeded = SeededTriage()
     ids: dict[str, int] = {}
     known = {t.title: t.id for t in triage.export(team_id=TEAM_ID)}
