@@ -98,10 +98,17 @@ class RitualClock:
             self._clock.set_at_least(end)
             self._checked = self._clock()
             self._container.housekeeping(self._clock())
-        return {"ok": True, "now": self._clock().isoformat(), "fired": fired}
+        return {
+            "ok": True,
+            "now": self._clock().isoformat(),
+            "firings": len(fired),
+            "fired": [f for f in fired if f["posts"]],
+        }
 
-    def _fire_between(self, start: datetime, end: datetime) -> list[dict[str, str]]:
-        fired: list[dict[str, str]] = []
+    def _fire_between(self, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Fires each planned firing at its own moment; returns every firing with the number
+        of posts it queued (0: nothing was due, or that period was done already)."""
+        fired: list[dict[str, Any]] = []
         for firing in self.firings(start, end):
             now = self._clock.set_at_least(firing.at)
             try:
@@ -118,6 +125,7 @@ class RitualClock:
                     "ritual": firing.ritual,
                     "at": firing.at.isoformat(),
                     "period": result.period if result else "",
+                    "posts": result.posts if result else 0,
                 }
             )
         return fired
