@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.db import upgrade_database
 from bot.playground.actions import PageActions, PageError
 from bot.playground.clock import PlaygroundClock
+from bot.playground.github import LocalGitHub
 from bot.playground.notices import NoticeHandler
 from bot.playground.people import PEOPLE
 from bot.playground.rituals import RitualClock, scheduled_rituals
@@ -64,6 +65,8 @@ def playground_settings(base: Settings, *, data_dir: Path, api_url: str, port: i
             "slack_api_url": api_url,
             "github_api_url": api_url.removesuffix("api/") + "github",
             "github_token": None,
+            # The local GitHub (github.py) is plain http on this host: let trackers reach it.
+            "tracker_allowed_hosts": ["http://127.0.0.1"],
             "database_url": f"sqlite:///{data_dir / 'opsbot.db'}",
             "auto_migrate": True,
             "host": "127.0.0.1",
@@ -106,6 +109,7 @@ class Playground:
             bot_events=_bot_events(),
         )
         self.views = ViewActions(self.actions)
+        self.github = LocalGitHub(self.workspace, base_url=self.url)
         self._notices = NoticeHandler(self.workspace)
         self.container: Container | None = None
         self.rituals: RitualClock | None = None
@@ -163,7 +167,10 @@ class Playground:
     def state(self, user: str, since: int | None) -> dict[str, Any]:
         if not any(p.id == user for p in PEOPLE):
             raise PageError(f"unknown user {user!r}")
-        return state_for(self.workspace, user=user, since=since, rituals=scheduled_rituals())
+        found = state_for(self.workspace, user=user, since=since, rituals=scheduled_rituals())
+        if not found.get("unchanged"):
+            found["issues"] = self.github.listed()
+        return found
 
     def run(self, body: dict[str, Any]) -> dict[str, Any]:
         if self.rituals is None:
