@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -57,3 +58,20 @@ def test_playground_starts_on_a_free_port_answers_and_stops_on_ctrl_c(tmp_path: 
     assert code == 0
     assert "opsbot playground stopped" in process.stdout
     assert (tmp_path / "pg" / "opsbot.db").is_file()
+
+
+def test_playground_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = OpsbotProcess(
+            ["playground", "--no-browser", "--empty", "--data-dir", str(tmp_path / "pg")],
+            env=clean_env(PORT=str(port)),
+            cwd=tmp_path,
+        )
+        code = process.finish(timeout=60)
+
+    assert code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in process.stderr
+    assert "Traceback" not in process.stderr

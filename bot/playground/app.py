@@ -93,6 +93,7 @@ class Playground:
         self.url = f"http://127.0.0.1:{self.server.effective_port}/"
         data_dir.mkdir(parents=True, exist_ok=True)
         database = data_dir / "opsbot.db"
+        self.database = database
         for stale in (database, data_dir / "opsbot.db-wal", data_dir / "opsbot.db-shm"):
             stale.unlink(missing_ok=True)
         self.settings = playground_settings(
@@ -144,7 +145,13 @@ class Playground:
         except ModuleNotFoundError:
             self.workspace.notice("no seed data in this build (bot/playground/seed.py)", None)
             return
-        summary = seed.seed_month(container, now=self.clock())
+        try:
+            summary = seed.seed_month(container, now=self.clock())
+        except Exception:
+            # Seed data is a convenience: without it the playground still works (as with
+            # --empty), and the failure is on the page as a notice (notices.py) and in the log.
+            logger.exception("the playground's seed data could not be written")
+            return
         logger.info("playground seeded: %s", summary)
 
     def wait(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 import webbrowser
 from pathlib import Path
 from types import FrameType
@@ -23,7 +24,15 @@ def data_dir_for(args: argparse.Namespace) -> Path:
 
 
 def run_playground(settings: Settings, args: argparse.Namespace) -> int:
-    playground = Playground(settings, data_dir=data_dir_for(args), port=settings.port)
+    try:
+        playground = Playground(settings, data_dir=data_dir_for(args), port=settings.port)
+    except OSError as error:
+        print(
+            f"opsbot: cannot listen on 127.0.0.1:{settings.port} ({error.strerror or error}); "
+            "set PORT to a free port (PORT=0 picks one)",
+            file=sys.stderr,
+        )
+        return 2
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         logger.info("received %s, stopping the playground", signal.Signals(signum).name)
@@ -33,7 +42,11 @@ def run_playground(settings: Settings, args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_signal)
     try:
         playground.start(seed=not args.empty)
-        print(f"opsbot playground: {playground.url}  (Ctrl-C stops it)", flush=True)
+        print(
+            f"opsbot playground: {playground.url}  (Ctrl-C stops it; its database is "
+            f"{playground.database}, recreated at each start)",
+            flush=True,
+        )
         if not args.no_browser:
             webbrowser.open(playground.url)
         playground.wait()
