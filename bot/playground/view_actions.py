@@ -77,14 +77,17 @@ class ViewActions:
     def close(self, body: dict[str, Any]) -> Reply:
         user, view = self._open_view(body)
         sent = as_sent(view)
-        self.ws.pop_view(user, view["id"])
+        if view.get("clear_on_close"):
+            self.ws.clear_views(user)
+        else:
+            self.ws.pop_view(user, view["id"])
         if not view.get("notify_on_close"):
             return {"ok": True, "sent": False}
         payload = {
             "type": "view_closed",
             "user": user_field(user),
             "view": sent,
-            "is_cleared": False,
+            "is_cleared": bool(view.get("clear_on_close")),
         }
         answer = self._actions.link.send(
             self._actions.signer.interaction(payload), what=f"close {view.get('callback_id')}"
