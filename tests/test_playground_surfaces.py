@@ -174,3 +174,10 @@ def test_seeded_start_runs_the_digest_into_its_scheduled_channel(tmp_path: Path)
     assert answer["posts"] == 1
     assert digest
     assert "Feedback digest" in digest[-1]["text"]
+
+
+def test_state_offers_the_commands_and_shortcuts_of_the_apps_manifest(page: httpx.Client) -> None:
+    found = state(page)
+
+    assert "/feedback" in [c["command"] for c in found["commands"]]
+    assert FeedbackIds.MESSAGE_SHORTCUT.value in [s["callback_id"] for s in found["shortcuts"]]

@@ -75,9 +75,24 @@ def playground_settings(base: Settings, *, data_dir: Path, api_url: str, port: i
     )
 
 
-def _bot_events() -> frozenset[str]:
-    manifest = build_manifest(url=None, socket=False, rituals=INSTALLED)
-    return frozenset(manifest["settings"]["event_subscriptions"]["bot_events"])
+def _manifest() -> dict[str, Any]:
+    """The app's manifest: what Slack knows of it (its events, commands and shortcuts)."""
+    manifest: dict[str, Any] = build_manifest(url=None, socket=False, rituals=INSTALLED)
+    return manifest
+
+
+def _app_surfaces(manifest: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    """The commands and shortcuts the page offers, as Slack offers them: from the manifest."""
+    features = manifest["features"]
+    commands = [
+        {k: c[k] for k in ("command", "description", "usage_hint") if k in c}
+        for c in features.get("slash_commands", [])
+    ]
+    shortcuts = [
+        {k: s[k] for k in ("callback_id", "name", "type", "description") if k in s}
+        for s in features.get("shortcuts", [])
+    ]
+    return {"commands": commands, "shortcuts": shortcuts}
 
 
 class Playground:
@@ -99,6 +114,8 @@ class Playground:
         self.settings = playground_settings(
             base, data_dir=data_dir, api_url=self.url + "api/", port=self.server.effective_port
         )
+        manifest = _manifest()
+        self._surfaces = _app_surfaces(manifest)
         self.web_api = WebApi(self.workspace, base_url=lambda: self.url)
         self.signer = Signer(self.settings.secret(self.settings.slack_signing_secret) or "")
         self.link = AppLink(self.workspace, events_url=self.url + "slack/events")
@@ -107,7 +124,7 @@ class Playground:
             signer=self.signer,
             link=self.link,
             base_url=lambda: self.url,
-            bot_events=_bot_events(),
+            bot_events=frozenset(manifest["settings"]["event_subscriptions"]["bot_events"]),
         )
         self.views = ViewActions(self.actions)
         self.github = LocalGitHub(self.workspace, base_url=self.url)
@@ -177,6 +194,7 @@ class Playground:
         found = state_for(self.workspace, user=user, since=since, rituals=scheduled_rituals())
         if not found.get("unchanged"):
             found["issues"] = self.github.listed()
+            found.update(self._surfaces)
         return found
 
     def run(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,12 @@ class ViewActions:
             raise PageError(f"no open view {view_id} for {user}")
         return user, self.ws.views[user][place[1]]
 
+    def _home(self, user: str) -> dict[str, Any]:
+        home = self.ws.homes.get(user)
+        if home is None:
+            raise PageError(f"{user} has no published Home")
+        return home
+
     def submit(self, body: dict[str, Any]) -> Reply:
         user, view = self._open_view(body)
         values = body.get("values")
@@ -104,12 +110,13 @@ class ViewActions:
             "value": str(body.get("value") or ""),
             "action_ts": f"{time.time():.6f}",
         }
-        if body.get("view_id"):
-            _, view = self._open_view(body)
+        source = body.get("source") or {}
+        if body.get("view_id") or source.get("kind") == "home":
+            home = source.get("kind") == "home" and not body.get("view_id")
+            view = self._home(user) if home else self._open_view(body)[1]
             payload["container"] = {"type": "view", "view_id": view["id"]}
             payload["view"] = as_sent(view)
         else:
-            source = body.get("source") or {}
             channel = self._actions.channel_for(source.get("channel"), user)
             payload["container"] = {
                 "type": "message",
