@@ -181,3 +181,11 @@ def test_state_offers_the_commands_and_shortcuts_of_the_apps_manifest(page: http
 
     assert "/feedback" in [c["command"] for c in found["commands"]]
     assert FeedbackIds.MESSAGE_SHORTCUT.value in [s["callback_id"] for s in found["shortcuts"]]
+
+
+def test_a_request_naming_another_host_is_refused(page: httpx.Client) -> None:
+    response = page.get(
+        "/playground/state", params={"as": DANA}, headers={"Host": "evil.example:3000"}
+    )
+
+    assert response.status_code == 403

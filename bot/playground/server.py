@@ -23,6 +23,7 @@ from bot.playground.actions import PageError
 from bot.playground.slack_side import post_to_response_url
 
 STATIC = Path(__file__).resolve().parent / "static"
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 OWN_PREFIXES = ("/playground/", "/api/", "/respond/", "/upload/", "/static/", "/github/")
 
 StartResponse = Callable[..., Any]
@@ -38,6 +39,12 @@ class Router:
         self.app: WsgiApp | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        host = str(environ.get("HTTP_HOST") or "").rsplit(":", 1)[0]
+        if host not in LOCAL_HOSTS:
+            # Only this machine's browser: a web page elsewhere whose name resolves to
+            # 127.0.0.1 (DNS rebinding) cannot drive the playground or read its state.
+            start_response("403 Forbidden", [("Content-Type", "text/plain")])
+            return [b"the playground answers only http://127.0.0.1 and http://localhost"]
         path = environ.get("PATH_INFO") or "/"
         if path == "/" or path.startswith(OWN_PREFIXES) or self.app is None:
             return self._playground.wsgi_app(environ, start_response)
