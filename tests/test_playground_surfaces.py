@@ -7,6 +7,7 @@ SQLite only, by design: the playground always runs on a SQLite file of its own.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -189,3 +190,32 @@ def test_a_request_naming_another_host_is_refused(page: httpx.Client) -> None:
     )
 
     assert response.status_code == 403
+
+
+def test_views_update_needs_the_current_hash_and_a_stack_holds_three_views(
+    playground: Playground, page: httpx.Client
+) -> None:
+    def trigger() -> str:
+        return playground.workspace.new_trigger(PRIYA, time.monotonic())
+
+    modal = {"type": "modal", "title": {"type": "plain_text", "text": "One"}, "blocks": []}
+    opened = api(page, "views.open", trigger_id=trigger(), view=modal)["view"]
+    pushed = [api(page, "views.push", trigger_id=trigger(), view=modal) for _ in range(3)]
+    stale = api(page, "views.update", view_id=opened["id"], hash="stale", view=modal)
+    updated = api(
+        page,
+        "views.update",
+        view_id=opened["id"],
+        hash=opened["hash"],
+        view={**modal, "title": {"type": "plain_text", "text": "Two"}},
+    )
+    used_twice = api(page, "views.open", trigger_id=(used := trigger()), view=modal)
+    again = api(page, "views.open", trigger_id=used, view=modal)
+
+    assert [p["ok"] for p in pushed] == [True, True, False]
+    assert pushed[2]["error"] == "push_limit_reached"
+    assert stale == {"ok": False, "error": "hash_conflict"}
+    assert updated["view"]["id"] == opened["id"]
+    assert updated["view"]["hash"] != opened["hash"]
+    assert used_twice["ok"] is True
+    assert again == {"ok": False, "error": "expired_trigger_id"}
