@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
+import threading
 import webbrowser
 from pathlib import Path
 from types import FrameType
@@ -48,9 +50,21 @@ def run_playground(settings: Settings, args: argparse.Namespace) -> int:
             flush=True,
         )
         if not args.no_browser:
-            webbrowser.open(playground.url)
+            _open_browser(playground.url)
         playground.wait()
     finally:
         playground.stop()
     print("opsbot playground stopped", flush=True)
     return 0
+
+
+def _open_browser(url: str) -> None:
+    """Opens the page in the system browser, unless there is no desktop (a server, a container):
+    there `webbrowser` would start a text browser in this terminal. On its own thread, so a
+    browser that takes its time never holds up the playground."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        print(f"no desktop here: open {url} in a browser", flush=True)
+        return
+    threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
