@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from bench.ack_common import SECRET, TOKEN
+from bench.ack_stand_in import CHANNEL
 from bot.rituals.feedback.domain import AccountRecord
 from bot.rituals.feedback.forms import FeedbackModalMetadata
 from bot.rituals.feedback.ids import FeedbackIds
@@ -29,14 +30,13 @@ from bot.rituals.triage.domain import Source, TicketDraft
 from bot.rituals.triage.ids import TriageIds
 from bot.rituals.triage.models import Ticket
 from bot.wiring import Container
-from tests.support.fake_slack import TEAM_ID, FakeSlackApi
+from tests.support.fake_slack import TEAM_ID
 from tests.support.feedback_forms import feedback_form_values
 from tests.support.slack_requests import SignedRequest, SlackRequests
 
 KINDS = ("command", "modal", "button", "options", "event")
 RETRY_EVERY = 4  # one event in four is delivered twice (the original and a retry)
 PEOPLE = 50
-CHANNEL = "CBENCH"
 
 
 def bare_bolt_app(api_url: str) -> App:
@@ -60,7 +60,6 @@ class Workload:
     """Builds each kind's requests; `sent` counts what reached opsbot, for the stored check."""
 
     requests: SlackRequests
-    fake: FakeSlackApi
     tickets: list[int] = field(default_factory=list)
     sent: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     distinct_events: int = 0
@@ -133,8 +132,9 @@ class Workload:
         raise ValueError(kind)
 
     def _events(self, count: int) -> list[SignedRequest]:
-        """Capture-emoji reactions on messages the stand-in holds; every RETRY_EVERY-th request
-        is a retry of an event sent a few requests earlier (still in flight, or just acked)."""
+        """Capture-emoji reactions on messages the stand-in serves (bench/ack_stand_in.py);
+        every RETRY_EVERY-th request is a retry of an event sent a few requests earlier (still
+        in flight, or just acked)."""
         out: list[SignedRequest] = []
         originals: list[tuple[dict[str, Any], str]] = []
         for i in range(count):
@@ -144,12 +144,6 @@ class Workload:
                 continue
             n = next(self._serial)
             ts = f"1700000000.{n:06d}"
-            self.fake.messages[(CHANNEL, ts)] = {
-                "type": "message",
-                "user": "UCUSTOMER",
-                "text": f"bench reaction {n}",
-                "ts": ts,
-            }
             event = {
                 "type": "reaction_added",
                 "user": f"U{n % PEOPLE}",

@@ -49,10 +49,11 @@ from bench.ack_common import (
 )
 from bench.ack_kinds import KINDS, Workload, bare_bolt_app
 from bench.ack_slow import MODAL_COMMANDS, SLOW_SECONDS, isolated_run, slow_slack_run
+from bench.ack_stand_in import StandIn
 from bot.wiring import Container, build_container
-from tests.support.fake_slack import FakeSlackApi
 from tests.support.slack_requests import SignedRequest, SlackRequests
 
+DEFAULT_RATE = 50.0  # requests per second of one kind: a busy workspace's peak, below saturation
 WARM_UP = 20  # requests per kind and app before measuring
 TARGET = 1.2
 
@@ -69,12 +70,16 @@ class LoadClient:
             cwd=ROOT,
         )
 
-    def send(self, url: str, requests: list[SignedRequest], concurrency: int) -> list[float]:
+    def send(
+        self, url: str, requests: list[SignedRequest], *, rate: float, concurrency: int, seed: int
+    ) -> list[float]:
         assert self._process.stdin is not None
         assert self._process.stdout is not None
         batch = {
             "url": url,
             "concurrency": concurrency,
+            "rate": rate,
+            "seed": seed,
             "requests": [{"body": r.body.decode(), "headers": r.headers} for r in requests],
         }
         self._process.stdin.write(json.dumps(batch) + "\n")
@@ -111,10 +116,10 @@ def settle(container: Container, timeout: float = 30.0) -> None:
 def side_by_side_run(
     args: argparse.Namespace, database_url: str, client: LoadClient
 ) -> tuple[dict[str, float], dict[str, tuple[int, int]]]:
-    fake = FakeSlackApi().start()
-    requests = SlackRequests(SECRET, response_url=fake.response_url())
+    fake = StandIn()
+    requests = SlackRequests(SECRET, response_url=fake.response_url)
     container = build_container(settings(fake.api_url, database_url))
-    workload = Workload(requests, fake)
+    workload = Workload(requests)
     per_batch = max(1, args.requests // args.rounds)
     workload.seed(container, tickets=per_batch * args.rounds + WARM_UP)
     ours_url, stop_ours = serve(container.web)
@@ -124,9 +129,11 @@ def side_by_side_run(
         (app, kind): [] for app in apps for kind in KINDS
     }
 
-    def batch(app: str, kind: str, count: int) -> list[float]:
+    def batch(app: str, kind: str, count: int, seed: int) -> list[float]:
         signed = workload.build(kind, count, to_opsbot=app == "opsbot")
-        took = client.send(apps[app], signed, args.concurrency)
+        took = client.send(
+            apps[app], signed, rate=args.rate, concurrency=args.concurrency, seed=seed
+        )
         if app == "opsbot":
             settle(container)
         return took
@@ -134,12 +141,13 @@ def side_by_side_run(
     try:
         for kind in KINDS:
             for app in apps:
-                batch(app, kind, WARM_UP)
+                batch(app, kind, WARM_UP, seed=0)
         for round_no in range(args.rounds):
             order = ("opsbot", "bare") if round_no % 2 == 0 else ("bare", "opsbot")
-            for kind in KINDS:
-                for app in order:
-                    latencies[(app, kind)] += batch(app, kind, per_batch)
+            for number, kind in enumerate(KINDS):
+                for app in order:  # the same arrival pattern for both apps
+                    seed = round_no * len(KINDS) + number + 1
+                    latencies[(app, kind)] += batch(app, kind, per_batch, seed)
         stored = workload.stored(container)
     finally:
         stop_ours()
@@ -159,6 +167,12 @@ def side_by_side_run(
     return numbers, stored
 
 
+def load(args: argparse.Namespace) -> str:
+    if args.rate:
+        return f"Poisson arrivals at {args.rate:g}/s (at most {args.concurrency} in flight)"
+    return f"closed loop, {args.concurrency} in flight"
+
+
 def side_by_side(args: argparse.Namespace, backend: str, base_url: str | None) -> list[str]:
     runs: list[dict[str, float]] = []
     client = LoadClient()
@@ -171,8 +185,8 @@ def side_by_side(args: argparse.Namespace, backend: str, base_url: str | None) -
     finally:
         client.close()
     summarise(
-        f"\n{backend}: {args.requests} signed requests per kind and app per run, "
-        f"{args.rounds} alternating rounds, concurrency {args.concurrency}, {args.runs} run(s)",
+        f"\n{backend}: {args.requests} signed requests per kind and app per run, {load(args)}, "
+        f"{args.rounds} alternating rounds, {args.runs} run(s)",
         runs,
     )
     verdicts = []
@@ -188,12 +202,24 @@ def side_by_side(args: argparse.Namespace, backend: str, base_url: str | None) -
 
 
 def main() -> None:
+    import os
+
+    if os.environ.get("SWITCH"):
+        sys.setswitchinterval(float(os.environ["SWITCH"]))
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--postgres-url", "--database-url", dest="postgres_url")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--requests", type=int, default=400, help="per kind and app per run")
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=DEFAULT_RATE,
+        help="requests per second, Poisson arrivals (open loop); 0: closed loop",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=64, help="most requests in flight (closed loop: all)"
+    )
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--slow-slack", action="store_true")
     parser.add_argument(

@@ -116,18 +116,27 @@ class AfterAck:
         trigger_bound: bool = False,
         name: str = "",
         saved: bool = False,
+        store_when_full: Callable[[], object] | None = None,
     ) -> bool:
         """Acks (with `ack_with`) and runs `work` after the ack on the bounded pool.
 
         Returns False when the work was shed (pool full); the person has then been told:
         "nothing was changed", or with `saved=True` (the listener stored the change before
         the ack, and `work` only tells people) that it was saved and messages may come later.
+
+        `store_when_full`: what must not be lost when `work` is shed (a submitted form, whose
+        text exists nowhere else once the modal closes): it then runs before the ack, which
+        may wait for the database, and the person is told it was saved. It must be idempotent
+        with the store in `work` (a capture key), which never runs in that case.
         """
         received = received_at_var.get()
         if received is None:
             received = time.monotonic()
         reservation = self.pool.reserve()
         if reservation is None:
+            if store_when_full is not None:
+                store_when_full()  # raises before the ack: the error handler answers
+                saved = True
             self._shed(ack, body, client, BUSY_AFTER_SAVING if saved else BUSY)
             return False
         try:

@@ -96,6 +96,12 @@ class CaptureFlow(FeedbackCore):
         logger.info("feedback %s captured from %s", result.item.item_id, cleaned.source.value)
         return result
 
+    def check(self, *, team_id: str, draft: FeedbackDraft) -> None:
+        """The check `capture` and `update_details` make, without writing: raises
+        `FeedbackInvalid` for a bad draft. A form is checked with it before the ack (its errors
+        are the ack) and stored after it, so no ack waits for the database write lock."""
+        clean_draft(draft, areas=self.settings(team_id=team_id).areas)
+
     def quick_capture(
         self, *, team_id: str, text: str, submitted_by: str, now: datetime
     ) -> CaptureResult:
