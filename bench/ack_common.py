@@ -60,6 +60,7 @@ def durable_postgres(url: str | None) -> Iterator[str]:
         yield url
         return
     with tempfile.TemporaryDirectory(prefix="opsbot-bench-pg-") as parent:
+        Path(parent).chmod(0o755)  # as root, the script runs Postgres as its own user
         directory = str(Path(parent) / "pg")
         script = str(ROOT / "scripts" / "pg-throwaway")
         env = {**_environ(), "OPSBOT_PG_DURABLE": "1"}
