@@ -2,21 +2,28 @@
 
 opsbot (the real wiring, `bot.wiring.build_container`) and a Bolt app that only acks run behind
 the same production server (bot/web/server.py, waitress, 16 threads) in this process, against
-the same local Web API stand-in; the load client runs in a process of its own
-(bench/ack_client.py), `--concurrency` requests in flight on keep-alive connections. For each
-kind (bench/ack_kinds.py: `/feedback <text>` that stores, the feedback form submitted, a triage
-button that decides a ticket, account options, capture-emoji events with Slack's retries) every
-round sends one batch to each app, alternating which goes first. After each opsbot batch the
-benchmark waits until opsbot's after-ack work is done, so that it never lands in the bare app's
-batch (it does count against opsbot's own acks, as in production). Each run starts from a fresh
-database (a SQLite file; Postgres with fsync and synchronous commit on, a throwaway cluster unless
-`--postgres-url` is given), and ends by checking that each request was stored exactly once.
+the same Web API stand-in (bench/ack_stand_in.py, its own process: Slack's side of a call is not
+opsbot's CPU). The load client runs in a process of its own (bench/ack_client.py). For each kind
+(bench/ack_kinds.py: `/feedback <text>` that stores, the feedback form submitted, a triage button
+that decides a ticket, account options, capture-emoji events with Slack's retries) every round
+sends one batch to each app, alternating which goes first, with the same arrival pattern.
+
+Load: by default open loop, as Slack sends: Poisson arrivals at `--rate` per second (50: a busy
+workspace's peak of one kind), latency counted from each request's scheduled arrival.
+`--rate 0 --concurrency 16` is the closed-loop saturation test of the earlier version.
+
+After each opsbot batch the benchmark waits until opsbot's after-ack work is done, so that it
+never lands in the bare app's batch (it does count against opsbot's own acks, as in
+production). Each run starts from a fresh database (a SQLite file; Postgres with fsync and
+synchronous commit on, a throwaway cluster unless `--postgres-url` is given) and ends by
+checking that each request was stored exactly once (`stored - sent`, 0 for every kind).
 
 Printed per backend: p50 and p99 per kind and app, the p99 ratio opsbot/bare per kind (median
 and min-max over `--runs`), and the goal: p99 <= 1.2x bare for every kind, on both backends.
 
-    .venv/bin/python -m bench.ack_latency [--runs 3] [--requests 400] [--concurrency 16]
-        [--backends sqlite,postgres] [--postgres-url URL]
+    .venv/bin/python -m bench.ack_latency [--runs 3] [--requests 120] [--rate 50]
+        [--kinds command,modal,button,options,event] [--backends sqlite,postgres]
+        [--postgres-url URL] [--rate 0 --concurrency 16]
     .venv/bin/python -m bench.ack_latency --slow-slack [--modal ops-settings|feedback] [--runs 3]
         [--postgres-url URL]   # SQLite unless a URL is given
     .venv/bin/python -m bench.ack_latency --isolated [--runs 3]   # CPU per ack, low noise
@@ -54,7 +61,7 @@ from bot.wiring import Container, build_container
 from tests.support.slack_requests import SignedRequest, SlackRequests
 
 DEFAULT_RATE = 50.0  # requests per second of one kind: a busy workspace's peak, below saturation
-WARM_UP = 20  # requests per kind and app before measuring
+WARM_UP = 10  # requests per kind and app before measuring
 TARGET = 1.2
 
 
@@ -209,7 +216,7 @@ def main() -> None:
     parser.add_argument("--postgres-url", "--database-url", dest="postgres_url")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--kinds", default=",".join(KINDS), help="a subset, comma-separated")
-    parser.add_argument("--requests", type=int, default=400, help="per kind and app per run")
+    parser.add_argument("--requests", type=int, default=120, help="per kind and app per run")
     parser.add_argument(
         "--rate",
         type=float,

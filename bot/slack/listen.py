@@ -26,7 +26,9 @@ What `ack_then` promises:
   `ack_with`, e.g. `{"text": "On it"}` or `{"response_action": "errors", ...}`), then submits.
 - When the pool is full, nothing is queued: a command is acked with a polite private "busy"
   answer; any other request is acked normally and the person gets the same note privately
-  (best effort, on a tiny separate pool).
+  (best effort, on a tiny separate pool). A form whose text would be lost with it passes
+  `store_when_full`: then it is stored before the ack (which may wait for the database) and
+  the person is told it was saved.
 - Any exception in `work` is logged, counted, and told to the person privately (the same
   wording as the app's error handler: `UserFacingError` text as is); it never reaches Bolt,
   whose ack-reset path would otherwise turn the answered request into a 404.

@@ -46,7 +46,10 @@ def terms(text: str) -> list[str]:
     return list(_terms(text))
 
 
-CACHED_TEXTS = 2048  # a few times the candidate pool; texts are at most 3,000 characters
+# Just over the candidate pool (500: queries.CANDIDATE_POOL; a smaller LRU would miss every
+# time on the pool's cyclic reads). Typical feedback (a few hundred characters) keeps ~25 kB
+# per text, ~15 MB in all; texts at the 3,000-character limit would keep ten times that.
+CACHED_TEXTS = 600
 
 
 @lru_cache(maxsize=CACHED_TEXTS)
