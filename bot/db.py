@@ -69,6 +69,12 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
+        if "poolclass" not in kwargs and ":memory:" not in url and url != "sqlite://":
+            # Room for every thread that may hold a connection at once (server, listener and
+            # after-ack workers): writers queued on the lock keep theirs while they wait, and a
+            # read before an ack must not queue behind them for a connection (SQLAlchemy's
+            # default is 5 + 10).
+            kwargs = {"pool_size": 16, "max_overflow": 128, **kwargs}
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},

@@ -99,7 +99,7 @@ def test_a_submitted_form_is_acked_at_once_and_confirmed_after_while_slack_is_sl
 
     assert (response.status_code, response.get_data()) == (200, b"")
     assert took < ACK_LIMIT
-    assert _items(container) == ["Bulk edit for dashboards"]
+    assert eventually(lambda: _items(container), bool) == ["Bulk edit for dashboards"]
     fake_slack.wait_for("chat.postEphemeral", timeout=SLOW + 10, include_failed=True)
 
 

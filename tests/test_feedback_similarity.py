@@ -7,6 +7,8 @@ recall is the share of queries with a duplicate whose duplicate is suggested.
 
 from __future__ import annotations
 
+import random
+
 from bot.rituals.feedback.domain import Candidate, similar_items
 
 CORPUS = {
@@ -96,3 +98,19 @@ def test_at_most_three_suggestions_best_first() -> None:
 
     assert len(found) == 3
     assert [s.score for s in found] == sorted((s.score for s in found), reverse=True)
+
+
+def test_skipping_hopeless_candidates_gives_the_same_top_three_as_scoring_all() -> None:
+    """The search skips candidates that cannot make the top three (bot/rituals/feedback/domain/
+    similarity.py); ranking every candidate above the threshold and cutting gives the same."""
+    words = " ".join(CORPUS.values()).split()
+    rng = random.Random(7)
+    candidates = [
+        Candidate(item_id, " ".join(rng.choice(words) for _ in range(rng.randint(3, 12))))
+        for item_id in range(400)
+    ]
+    queries = [" ".join(rng.choice(words) for _ in range(rng.randint(2, 10))) for _ in range(60)]
+
+    for query in queries:
+        every = similar_items(query, candidates, limit=len(candidates))
+        assert similar_items(query, candidates) == every[:3], query

@@ -20,6 +20,7 @@ from tests.support.driver import SlackDriver, all_text, body_json
 from tests.support.fake_slack import TEAM_ID, FakeSlackApi
 from tests.support.feedback_forms import feedback_form_values, item_action_extra
 from tests.support.people import known_person, reviewer
+from tests.support.waiting import eventually
 
 MESSAGE_TS = "1700000000.000100"
 
@@ -87,9 +88,10 @@ def test_add_details_opens_the_form_prefilled_and_edits_that_item(
         )
     )
 
+    edited = eventually(lambda: _items(container), lambda i: i[0].text != "SSO please")
     assert response.status_code == 200
     assert "SSO please" in all_text(view["blocks"])
-    assert [(i.id, i.text, i.area) for i in _items(container)] == [
+    assert [(i.id, i.text, i.area) for i in edited] == [
         (item_id, "SSO with Okta please", "Billing")
     ]
 
@@ -182,8 +184,9 @@ def test_text_at_the_input_limit_round_trips_through_the_form(
         )
     )
 
-    assert [len(i.text) for i in _items(container)] == [3000]
-    assert _items(container)[0].text == long_text
+    stored = eventually(lambda: _items(container), bool)  # stored after the ack
+    assert [len(i.text) for i in stored] == [3000]
+    assert stored[0].text == long_text
 
 
 def test_double_clicked_submit_stores_one_item(
@@ -196,8 +199,11 @@ def test_double_clicked_submit_stores_one_item(
     first = slack.send(submission)
     second = slack.send(submission)
 
+    confirmations = fake_slack.wait_for("chat.postMessage", 2)  # DMs, after the ack
     assert (first.status_code, second.status_code) == (200, 200)
     assert _count(container, FeedbackItem) == 1
+    already = sorted("already captured" in c.params["text"].lower() for c in confirmations)
+    assert already == [False, True]
 
 
 def test_account_type_ahead_offers_known_accounts_and_a_new_one(

@@ -1,12 +1,15 @@
 """Dropping Slack's event retries without waiting for a database write lock before the ack.
 
-Slack retries an event (same `event_id`) when it did not see a 2xx in 3 s. The check before the
-ack is a memory lookup and, on a miss, one primary-key read (under SQLite's WAL a read never
-waits for the writer; on Postgres it takes no lock). The id is then written by one background
-writer with an insert-if-absent, off the ack path, so it survives restarts and spans replicas.
-Between the read and the write there is a window of milliseconds in which a retry reaching
-another replica would pass; rituals keep their own idempotency keys for that (a captured
-message is stored once), as they must for Slack retries anyway.
+Slack retries an event (same `event_id`) when it did not see a 2xx in 3 s, and says so: every
+retry carries `X-Slack-Retry-Num`. The check before the ack is a memory lookup and, for a retry
+that memory does not know (this process restarted, or another replica took the first
+delivery), one primary-key read (under SQLite's WAL a read never waits for the writer; on
+Postgres it takes no lock). A first delivery has nothing to find in the database, so it skips
+the read: the common ack costs no database round trip (bench/ack_latency.py, `event`). The id
+is then written by one background writer with an insert-if-absent, off the ack path, so it
+survives restarts and spans replicas. Between the read and the write there is a window of
+milliseconds in which a retry reaching another replica would pass; rituals keep their own
+idempotency keys for that (a captured message is stored once), as they must anyway.
 """
 
 from __future__ import annotations
@@ -38,8 +41,11 @@ class EventDeduper:
         self._lock = threading.Lock()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="opsbot-event-ids")
 
-    def first_delivery(self, *, team_id: str, event_id: str) -> bool:
-        """True the first time this event is seen (then it is remembered); False for a retry."""
+    def first_delivery(self, *, team_id: str, event_id: str, retry: bool = True) -> bool:
+        """True the first time this event is seen (then it is remembered); False for a repeat.
+
+        `retry=False` (no `X-Slack-Retry-Num`: Slack's first attempt) skips the database read,
+        since no earlier delivery can have recorded the id."""
         key = (team_id, event_id)
         with self._lock:
             if key in self._recent:
@@ -47,7 +53,7 @@ class EventDeduper:
             self._recent[key] = None
             while len(self._recent) > self._remember:
                 self._recent.popitem(last=False)
-        if self._workspaces.event_seen(team_id=team_id, event_id=event_id):
+        if retry and self._workspaces.event_seen(team_id=team_id, event_id=event_id):
             return False
         self._writer.submit(self._record, team_id, event_id, self._clock())
         return True

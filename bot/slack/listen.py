@@ -26,7 +26,9 @@ What `ack_then` promises:
   `ack_with`, e.g. `{"text": "On it"}` or `{"response_action": "errors", ...}`), then submits.
 - When the pool is full, nothing is queued: a command is acked with a polite private "busy"
   answer; any other request is acked normally and the person gets the same note privately
-  (best effort, on a tiny separate pool).
+  (best effort, on a tiny separate pool). A form whose text would be lost with it passes
+  `store_when_full`: then it is stored before the ack (which may wait for the database) and
+  the person is told it was saved.
 - Any exception in `work` is logged, counted, and told to the person privately (the same
   wording as the app's error handler: `UserFacingError` text as is); it never reaches Bolt,
   whose ack-reset path would otherwise turn the answered request into a 404.
@@ -116,18 +118,27 @@ class AfterAck:
         trigger_bound: bool = False,
         name: str = "",
         saved: bool = False,
+        store_when_full: Callable[[], object] | None = None,
     ) -> bool:
         """Acks (with `ack_with`) and runs `work` after the ack on the bounded pool.
 
         Returns False when the work was shed (pool full); the person has then been told:
         "nothing was changed", or with `saved=True` (the listener stored the change before
         the ack, and `work` only tells people) that it was saved and messages may come later.
+
+        `store_when_full`: what must not be lost when `work` is shed (a submitted form, whose
+        text exists nowhere else once the modal closes): it then runs before the ack, which
+        may wait for the database, and the person is told it was saved. It must be idempotent
+        with the store in `work` (a capture key), which never runs in that case.
         """
         received = received_at_var.get()
         if received is None:
             received = time.monotonic()
         reservation = self.pool.reserve()
         if reservation is None:
+            if store_when_full is not None:
+                store_when_full()  # raises before the ack: the error handler answers
+                saved = True
             self._shed(ack, body, client, BUSY_AFTER_SAVING if saved else BUSY)
             return False
         try:

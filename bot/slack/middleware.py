@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
 
 from bot.logs import team_id_var
 from bot.metrics import Metrics
@@ -54,9 +54,9 @@ def make_request_middleware(
        would bypass the API call metrics (calls never mutate it, so sharing it is safe).
     2. The workspace row exists (created the first time a team is seen, cached afterwards).
     3. A Slack event whose `event_id` was already seen is dropped (bot/slack/event_dedupe.py:
-       memory and a read before the ack, the durable write after it, so no ack waits for a
-       database write lock). Rituals keep their own idempotency keys (a captured message is
-       stored once).
+       memory, and a read for Slack's retries only, before the ack; the durable write after
+       it, so no ack waits for a database write lock). Rituals keep their own idempotency
+       keys (a captured message is stored once).
     2b. The request's `ack` is remembered in a context variable, so code further down (the
        admin check) knows whether Slack is still waiting for the ack (bot/slack/after_ack.py).
     """
@@ -64,6 +64,7 @@ def make_request_middleware(
     def prepare_request(
         body: dict[str, Any],
         context: BoltContext,
+        req: BoltRequest,
         next: Callable[[], None],
     ) -> BoltResponse | None:
         strip_nul_bytes(body)
@@ -81,7 +82,10 @@ def make_request_middleware(
             workspaces.ensure_workspace(team_id=team_id, now=clock())
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id and not events.first_delivery(
-            team_id=team_id or body.get("team_id") or "", event_id=event_id
+            team_id=team_id or body.get("team_id") or "",
+            event_id=event_id,
+            # Over HTTP a retry says so; Socket Mode hides it, so there every delivery is read.
+            retry=req.mode != "http" or bool(req.headers.get("x-slack-retry-num")),
         ):
             metrics.duplicate_events.inc()
             logger.info("dropping repeat delivery of event %s", event_id)

@@ -2,10 +2,10 @@
 shortcut and the capture emoji), review in `review_listeners` (duplicates, lifecycle, accounts,
 settings). Each one: parse into a typed value → one service call → render.
 
-Before the ack only parsing and the database: a view submission's save (so bad input stays in
-the modal as inline errors). Everything that calls Slack (modals, private replies, uploads) runs
-after the ack on the after-ack pool (`AfterAck.ack_then`); commands and actions do their service
-call there too. Nothing here decides a business rule.
+Before the ack only parsing and database reads: the feedback form is checked (so bad input stays
+in the modal as inline errors) and stored after the ack. Everything that calls Slack (modals,
+private replies, uploads) runs after the ack on the after-ack pool (`AfterAck.ack_then`);
+commands and actions do their service call there too. Nothing here decides a business rule.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 from bot.home.service import HomeService
 from bot.rituals.feedback import blocks
 from bot.rituals.feedback.domain import (
+    CaptureResult,
     CommandKind,
     FeedbackDraft,
     FeedbackInvalid,
@@ -145,41 +146,47 @@ class CaptureListeners(ListenerBase):
     def on_form_submitted(
         self, ack: Ack, body: Payload, view: Payload, context: BoltContext, client: WebClient
     ) -> None:
+        """Checked before the ack (bad input stays in the modal as inline errors; reads only),
+        stored after it, so no ack waits for the database write lock. Stored once whatever
+        happens: the capture key is the view's id (a second submit finds the item), and when
+        the after-ack pool is full the form is stored before the ack instead of being shed."""
         metadata = FeedbackModalMetadata.from_json(view.get("private_metadata") or "")
         draft = read_feedback_form(view["state"]["values"])
         team_id, user_id = context.team_id or "", body["user"]["id"]
+        check = checked(
+            ack,
+            lambda: self._feedback.check(team_id=team_id, draft=draft),
+            (FeedbackInvalid, _form_errors),
+        )
+        if isinstance(check, Refused):
+            return
         if metadata.item_id is not None:
             item_id = metadata.item_id
-            updated = checked(
-                ack,
-                lambda: self._feedback.update_details(
+
+            def update() -> None:
+                self._feedback.update_details(
                     team_id=team_id,
                     item_id=item_id,
                     draft=draft,
                     user_id=user_id,
                     now=self._clock(),
-                ),
-                (FeedbackInvalid, _form_errors),
-            )
-            if not isinstance(updated, Refused):
-                ack()
+                )
+
+            self._after_ack.ack_then(ack, body, client, update, store_when_full=update)
             return
-        result = checked(
-            ack,
-            lambda: self._feedback.capture(
+
+        def store() -> CaptureResult:
+            return self._feedback.capture(
                 team_id=team_id,
                 draft=draft,
                 submitted_by=user_id,
                 now=self._clock(),
                 source_message=source_message(metadata),
                 capture_key=None if metadata.message_ts else f"view:{view['id']}",
-            ),
-            (FeedbackInvalid, _form_errors),
-        )
-        if isinstance(result, Refused):
-            return
+            )
 
-        def confirm() -> None:
+        def store_and_confirm() -> None:
+            result = store()
             self.gateway(client).tell_privately(
                 user_id=user_id,
                 channel_id=metadata.channel_id,
@@ -187,7 +194,7 @@ class CaptureListeners(ListenerBase):
                 blocks=blocks.build_capture_confirmation(result, offer_details=False),
             )
 
-        self._after_ack.ack_then(ack, body, client, confirm)
+        self._after_ack.ack_then(ack, body, client, store_and_confirm, store_when_full=store)
 
     def on_add_details(
         self, ack: Ack, body: Payload, action: Payload, context: BoltContext, client: WebClient

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from bot.db import Sessions
+from bot.db import Sessions, read_only
 from bot.rituals.feedback import queries
 from bot.rituals.feedback.domain import Candidate
 from bot.rituals.feedback.models import FeedbackAccount, FeedbackItem, FeedbackRequester
@@ -89,6 +89,9 @@ class SqlFeedbackStore:
 class SqlFeedbackUnits:
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
+        # Reads take no SQLite write lock (bot.db.read_only): the capture emoji's "already
+        # captured?" check and the item shown in a modal never wait for a writer.
+        self._reads = read_only(sessions)
 
     @contextmanager
     def begin(self, team_id: str) -> Iterator[FeedbackStore]:
@@ -97,5 +100,5 @@ class SqlFeedbackUnits:
 
     @contextmanager
     def read(self, team_id: str) -> Iterator[FeedbackStore]:
-        with self._sessions() as session:
+        with self._reads() as session:
             yield SqlFeedbackStore(session, team_id)

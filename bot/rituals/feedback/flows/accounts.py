@@ -14,7 +14,7 @@ from bot.workspace.models import Role
 
 class AccountsFlow(FeedbackCore):
     def search_accounts(self, *, team_id: str, typed: str, limit: int = 20) -> list[str]:
-        with self._sessions() as session:
+        with self._reads() as session:
             return queries.search_accounts(session, team_id, typed, limit)
 
     def import_accounts(
@@ -45,7 +45,7 @@ class AccountsFlow(FeedbackCore):
         self.import_accounts(team_id=team_id, records=[record], now=now)
 
     def get_account(self, *, team_id: str, name: str) -> AccountRecord | None:
-        with self._sessions() as session:
+        with self._reads() as session:
             account = queries.account_by_name(session, team_id, name)
             if account is None:
                 return None
@@ -62,11 +62,11 @@ class AccountsFlow(FeedbackCore):
         owners = self.settings(team_id=team_id).area_owners
         if any(user_id in users for users in owners.values()):
             return True
-        with self._sessions() as session:
+        with self._reads() as session:
             person = workspace_queries.get_person(session, team_id, user_id)
             return bool(person and (person.role == Role.PM.value or person.is_admin))
 
     def known_teams(self) -> list[str]:
         """Workspaces opsbot knows (the CLI picks the only one when --team is omitted)."""
-        with self._sessions() as session:
+        with self._reads() as session:
             return queries.team_ids(session)

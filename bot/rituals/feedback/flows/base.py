@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Protocol
 
-from bot.db import Sessions
+from bot.db import Sessions, read_only
 from bot.rituals.feedback.domain import (
     FeedbackSettings,
     Importance,
@@ -63,6 +64,13 @@ class FeedbackCore:
         self._metrics = metrics
         self._default_areas = list(default_areas)
         self._default_emoji = default_capture_emoji.strip(":")
+
+    @cached_property
+    def _reads(self) -> Sessions:
+        """Sessions for reads: on SQLite they take no write lock, so a read before an ack (the
+        account type-ahead) never queues behind a writer. Built on first use (the unit tier
+        hands in a session factory that must never be called)."""
+        return read_only(self._sessions)
 
     # ---- settings ------------------------------------------------------------------------
     def settings(self, *, team_id: str) -> FeedbackSettings:

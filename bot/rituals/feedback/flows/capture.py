@@ -83,7 +83,7 @@ class CaptureFlow(FeedbackCore):
                         source_message=source_message,
                         capture_key=capture_key,
                     )
-                    result = CaptureResult(summary(store, item), True, _similar(store, item))
+                    stored = summary(store, item)
                 break
             except IntegrityError:
                 # Another capture won a race: the same message or submission (it is returned
@@ -92,9 +92,19 @@ class CaptureFlow(FeedbackCore):
                 if attempt == 2:
                     raise
                 logger.info("capture raced another one; trying once more")
+        # Similar items are looked for after the commit, on a read: comparing with hundreds of
+        # items is CPU work that must not hold SQLite's write lock (every other writer waits).
+        with self._units.read(team_id) as store:
+            result = CaptureResult(stored, True, _similar(store, stored.item_id, stored.text))
         self._metrics.captured.labels(cleaned.source.value).inc()
         logger.info("feedback %s captured from %s", result.item.item_id, cleaned.source.value)
         return result
+
+    def check(self, *, team_id: str, draft: FeedbackDraft) -> None:
+        """The check `capture` and `update_details` make, without writing: raises
+        `FeedbackInvalid` for a bad draft. A form is checked with it before the ack (its errors
+        are the ack) and stored after it, so no ack waits for the database write lock."""
+        clean_draft(draft, areas=self.settings(team_id=team_id).areas)
 
     def quick_capture(
         self, *, team_id: str, text: str, submitted_by: str, now: datetime
@@ -264,9 +274,9 @@ def _insert(
     return item
 
 
-def _similar(store: FeedbackStore, item: FeedbackItem) -> list[SimilarItem]:
+def _similar(store: FeedbackStore, item_id: int, text: str) -> list[SimilarItem]:
     """Up to three open items like this one, best first, to offer a +1 instead."""
-    found = similar_items(item.text, store.similarity_candidates(exclude_id=item.id))
+    found = similar_items(text, store.similarity_candidates(exclude_id=item_id))
     suggestions: list[SimilarItem] = []
     for match in found:
         other = store.item(match.item_id)
