@@ -27,22 +27,38 @@ def test_a_channel_starts_its_next_post_an_interval_after_the_last_ones_deadline
     assert second == [(C1, 2)]
 
 
-def test_a_late_start_is_made_up_by_the_next_posts_but_never_closer_than_the_minimum_gap() -> None:
-    schedule = ChannelSchedule(interval=1.0, min_gap=0.9)
+def test_a_late_start_is_made_up_by_the_next_posts() -> None:
+    schedule = ChannelSchedule(interval=1.0, spacing=0.8)
     schedule.add([(row, *C1) for row in (1, 2, 3)])
 
     schedule.take_due(0.0, longest=2.0)  # due at 0.0, on time
-    schedule.finish(C1, 1, DONE, now=0.1)
+    schedule.finish(C1, 1, DONE, now=0.05, answered=True)
     late, _ = schedule.take_due(1.3, longest=2.0)  # due at 1.0, started 0.3 s late
-    schedule.finish(C1, 2, DONE, now=1.4)
-    too_close, wait = schedule.take_due(2.0, longest=2.0)
-    third, _ = schedule.take_due(2.2, longest=2.0)
+    schedule.finish(C1, 2, DONE, now=1.35, answered=True)
+    early, wait = schedule.take_due(2.0, longest=2.0)
+    third, _ = schedule.take_due(2.16, longest=2.0)
 
     assert late == [(C1, 2)]
-    # Due at 2.0 by the deadline chain, but 0.9 s after the late start (2.2) at the earliest.
-    assert too_close == []
-    assert abs(wait - 0.2) < 1e-9
+    # Due at 2.0 by the deadline chain, at 2.15 by Slack's spacing after the answer (1.35):
+    # 0.15 s earlier than a start-to-start rule (2.3) would allow.
+    assert early == []
+    assert abs(wait - 0.15) < 1e-9
     assert third == [(C1, 3)]
+
+
+def test_the_next_post_waits_slacks_spacing_after_the_answer_of_a_slow_post() -> None:
+    schedule = ChannelSchedule(interval=INTERVAL)
+    schedule.add([(1, *C1), (2, *C1)])
+
+    schedule.take_due(0.0, longest=2.0)
+    schedule.finish(C1, 1, DONE, now=0.5, answered=True)  # Slack took 0.5 s to answer
+    on_deadline, wait = schedule.take_due(INTERVAL, longest=2.0)
+    after_spacing, _ = schedule.take_due(1.5, longest=2.0)
+
+    # The post may have arrived just before its answer; the next may arrive as it starts.
+    assert on_deadline == []
+    assert abs(wait - (1.5 - INTERVAL)) < 1e-9
+    assert after_spacing == [(C1, 2)]
 
 
 def test_channels_do_not_wait_for_each_other() -> None:
@@ -126,14 +142,14 @@ def test_429s_on_two_channels_far_apart_are_each_channels_own() -> None:
 
 
 def test_a_workspace_rate_spaces_the_workspaces_starts_across_its_channels() -> None:
-    schedule = ChannelSchedule(interval=INTERVAL, workspace_rate=10.0)
+    schedule = ChannelSchedule(interval=INTERVAL, workspace_rate=10.1)  # paced at 10/s
     schedule.add([(row, "T1", f"C{row}") for row in range(1, 6)])
 
     first, wait = schedule.take_due(0.0, longest=2.0)
     none_yet, _ = schedule.take_due(0.05, longest=2.0)
-    next_one, _ = schedule.take_due(0.1, longest=2.0)
+    next_one, _ = schedule.take_due(0.1001, longest=2.0)
 
-    assert len(first) == 1  # a burst of one (5% of the rate, at least one)
+    assert len(first) == 1  # no burst at first: another sender may just have been posting
     assert abs(wait - 0.1) < 1e-9
     assert none_yet == []
     assert len(next_one) == 1

@@ -92,6 +92,7 @@ class Finished:
     result: Result
     ts: str | None = None
     error: str | None = None
+    at: datetime | None = None  # when Slack answered: a sender taking the channel over waits
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,9 @@ class Leases:
         with self._sessions.begin() as session:
             queries.mark_sent(
                 session,
-                sent=[(f.row_id, f.ts or "") for f in finished if f.result is Result.SENT],
+                sent=[
+                    (f.row_id, f.ts or "", f.at or now) for f in finished if f.result is Result.SENT
+                ],
                 now=now,
             )
             queries.note_errors(

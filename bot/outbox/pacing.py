@@ -4,8 +4,11 @@ no clock: monotonic times are passed in, so the rules are tested without threads
 - **Per channel, by deadline.** A channel's next post is due `interval` after the previous
   post's *deadline*, not after its start, so a post that started late (a slow transaction, a
   busy machine) does not push every later post back: the lateness is made up. Making up is
-  bounded by `min_gap` (never two starts in one channel closer than that), because Slack
-  counts arrivals and allows about one per second per channel.
+  bounded by Slack's own spacing (`spacing`, one second), counted
+  from the previous post's *answer*: Slack counts arrivals, a post arrives before its answer
+  comes back and the next cannot arrive before it starts, so two arrivals are never closer
+  than that however the network delays either (a start-to-start rule is not enough: measured
+  on a busy machine, one post took 40 ms to arrive and the next 3 ms).
 - **One post in flight per channel**, and at most `max_in_flight` in all: the number of posts
   in flight follows the number of channels that are due, up to that bound.
 - **Per workspace**: an optional pace (`workspace_rate` posts/s, a token bucket with a small
@@ -30,6 +33,7 @@ from dataclasses import dataclass, field
 
 ChannelKey = tuple[str, str]  # (team_id, channel_id)
 
+SLACK_SPACING = 1.0  # Slack: about one post per second per channel
 WORKSPACE_EVIDENCE = 2
 WORKSPACE_WINDOW = 1.0
 # A 429 on a post that started within this long of the channel's previous post may be the
@@ -74,7 +78,7 @@ class _Workspace:
         if self.rate is None:
             return
         if self.refilled is None:
-            self.tokens = self.burst
+            self.tokens = 1.0  # no burst at first: another sender may have just been posting
         else:
             self.tokens = min(self.burst, self.tokens + (now - self.refilled) * self.rate)
         self.refilled = now
@@ -84,13 +88,13 @@ class ChannelSchedule:
     def __init__(
         self,
         *,
-        interval: float = 1.02,
-        min_gap: float | None = None,
+        interval: float = 1.01,
+        spacing: float | None = None,
         max_in_flight: int = 256,
         workspace_rate: float | None = None,
     ) -> None:
         self._interval = interval
-        self._min_gap = interval * 0.99 if min_gap is None else min_gap
+        self._spacing = min(SLACK_SPACING, interval) if spacing is None else spacing
         self._max_in_flight = max_in_flight
         self._workspace_rate = workspace_rate
         self._channels: dict[ChannelKey, _Channel] = {}
@@ -177,24 +181,28 @@ class ChannelSchedule:
                     workspace.tokens -= 1.0
                 channel.busy = True
                 self._in_flight += 1
-                # Due `interval` after this post's deadline (lateness is made up), but never
-                # closer than `min_gap` to this start (Slack counts arrivals).
+                # Due `interval` after this post's deadline (lateness is made up); `finish`
+                # keeps it `spacing` after the answer.
                 base = channel.deadline if channel.started else now
-                channel.deadline = max(base + self._interval, now + self._min_gap)
+                channel.deadline = max(base + self._interval, now + self._spacing)
                 channel.started = True
                 channel.gap = None if channel.last_start is None else now - channel.last_start
                 channel.last_start = now
                 due.append((key, channel.rows.popleft()))
         return due, max(wait, 0.001)
 
-    def finish(self, key: ChannelKey, row_id: int, step: Step, *, now: float) -> None:
-        """Applies the outcome of a post: the row back at the head of its channel's queue (to
-        try again) or gone, and the channel's next deadline pushed back by `step.delay`."""
+    def finish(
+        self, key: ChannelKey, row_id: int, step: Step, *, now: float, answered: bool = False
+    ) -> None:
+        """Applies the outcome of a row: back at the head of its channel's queue (to try
+        again) or gone; the channel's next deadline pushed back by `step.delay`, and to at least
+        `spacing` after `now` when Slack `answered` a post (or may have had one) at `now`."""
         channel = self._channels[key]
         channel.busy = False
         self._in_flight -= 1
-        if step.delay:
-            channel.deadline = max(channel.deadline, now + step.delay)
+        delay = max(step.delay, self._spacing if answered else 0.0)
+        if delay:
+            channel.deadline = max(channel.deadline, now + delay)
         if step.again:
             channel.rows.appendleft(row_id)
         else:
@@ -231,7 +239,9 @@ class ChannelSchedule:
     def _workspace(self, team_id: str) -> _Workspace:
         workspace = self._workspaces.get(team_id)
         if workspace is None:
-            rate = self._workspace_rate
-            burst = 1.0 if rate is None else max(1.0, rate * 0.05)
+            # 1% under the rate given and a burst of 2% of a second: arrivals bunch up on the
+            # way to Slack, and the rate given is Slack's cap, not a target to touch.
+            rate = None if self._workspace_rate is None else self._workspace_rate / 1.01
+            burst = 1.0 if rate is None else max(1.0, rate * 0.02)
             workspace = self._workspaces[team_id] = _Workspace(rate=rate, burst=burst)
         return workspace

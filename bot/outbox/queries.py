@@ -173,8 +173,10 @@ def mark_attempted(session: Session, *, ids: Sequence[int], now: datetime, until
         )
 
 
-def mark_sent(session: Session, *, sent: Sequence[tuple[int, str]], now: datetime) -> None:
-    """Records many posts at once (one executemany)."""
+def mark_sent(
+    session: Session, *, sent: Sequence[tuple[int, str, datetime]], now: datetime
+) -> None:
+    """Records many posts (id, ts, when Slack answered) at once (one executemany)."""
     if not sent:
         return
     session.execute(
@@ -185,12 +187,12 @@ def mark_sent(session: Session, *, sent: Sequence[tuple[int, str]], now: datetim
                 "state": DeliveryState.SENT.value,
                 "ts": ts,
                 "error": None,
-                "sent_at": now,
+                "sent_at": answered,
                 "updated_at": now,
                 "lease_until": None,
                 "lease_owner": None,
             }
-            for row_id, ts in sent
+            for row_id, ts, answered in sent
         ],
     )
 

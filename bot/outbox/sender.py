@@ -1,7 +1,8 @@
 """Drains the outbox at Slack's allowed rate, on its own threads (never a Bolt ack thread).
 
-- About one post per second per channel, each channel's posts due by deadline (`interval`,
-  1.02 s: a small margin for network jitter) so lateness is made up; a 429 pauses that channel
+- About one post per second per channel: each channel's posts are due by deadline
+  (`interval`, 1.01 s: the 1% is room to make lateness up) and never start sooner than one
+  second after Slack answered the channel's previous post; a 429 pauses that channel
   for Retry-After, and 429s on several channels of one workspace at once pause the workspace
   (`pacing`). `workspace_rate`, when given, paces each workspace's total posting as well.
 - 5xx, timeouts and connection errors are retried with exponential backoff, up to MAX_ATTEMPTS.
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 DeliveredHook = Callable[[str, str, str, str, dict[str, str]], None]
 PARENT_FIRST = Step(again=True, delay=0.2)  # a reply waits for its parent's post
-WATCH_SECONDS = 0.2  # how often a sender looks whether the one holding the work has died
+WATCH_SECONDS = 0.05  # how often a sender looks whether the one holding the work has died
 
 
 @dataclass
@@ -75,7 +76,7 @@ class OutboxSender:
         metrics: Metrics,
         clock: Callable[[], datetime],
         on_delivered: DeliveredHook | None = None,
-        interval: float = 1.02,
+        interval: float = 1.01,
         max_in_flight: int = 256,
         workspace_rate: float | None = None,
         lease_seconds: float = 30.0,
@@ -219,9 +220,9 @@ class OutboxSender:
             by_channel.setdefault(key, []).append((held.row_id, *key))
         with self._cond:
             for key, rows in by_channel.items():
-                marked = taken.last_posted.get(key)
+                last = taken.last_posted.get(key)
                 # A sender that died may have posted here just now: keep Slack's spacing.
-                delay = 0.0 if marked is None else (marked - wall).total_seconds() + self._interval
+                delay = 0.0 if last is None else (last - wall).total_seconds() + self._interval
                 turn.schedule.add(rows, not_before=mono + min(max(delay, 0.0), self._interval))
         self._blockers = taken.blockers
 
@@ -308,10 +309,13 @@ class OutboxSender:
             # pending, and comes back after the backoff.
             logger.exception("delivery %s failed unexpectedly; it stays pending", claim.row_id)
         finally:
+            answered = time.monotonic()
+            if done is not None and done.result is Result.SENT:
+                done = replace(done, at=self._clock())
             with self._cond:
                 if done is not None:
                     turn.finished.append((key, done))
-                turn.schedule.finish(key, claim.row_id, step, now=time.monotonic())
+                turn.schedule.finish(key, claim.row_id, step, now=answered, answered=True)
                 self._cond.notify_all()
 
     def _attempt(self, turn: _Turn, key: ChannelKey, claim: Claimed) -> tuple[Step, Finished]:
