@@ -26,7 +26,7 @@ When the ceiling is below an allowed rate, the benchmark says so: that run measu
 A default run (3 runs x 3 sizes x 2 backends, each at least `--seconds` 10) takes ~6 minutes:
 a shorter run cannot absorb the kill's takeover (a few hundred ms) within the goal's 3%.
 
-    .venv/bin/python -m bench.fanout                   # the default: both backends, 3 runs each
+    .venv/bin/python -m bench.fanout                   # default: both backends, 3 runs each
     .venv/bin/python -m bench.fanout --runs 5 --seconds 20 --backends sqlite
     .venv/bin/python -m bench.fanout --postgres-url postgresql://user@host:port/postgres
 """

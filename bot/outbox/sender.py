@@ -199,7 +199,11 @@ class OutboxSender:
                 hooks = ThreadPoolExecutor(1, thread_name_prefix="opsbot-outbox-settle")
                 with hooks:
                     self._sync(turn, hooks, finished, [], renew=False)
-            if turn.held:
+            with self._cond:
+                unrecorded = bool(turn.finished)
+            # Rows whose post is not recorded keep our lease: whoever takes them after it
+            # expires sees them as uncertain and looks in Slack first, instead of posting twice.
+            if turn.held and not unrecorded:
                 self._leases.let_go(now=self._clock())
         except Exception:
             # Whatever is not recorded stays leased: another sender checks it after the lease.
@@ -239,10 +243,10 @@ class OutboxSender:
         keys = dict((row_id, key) for key, row_id in due)
         check: list[tuple[str, str, str, str]] = []
         for _, done in finished:
-            if done.result is not Result.AGAIN:
-                group = turn.held[done.row_id].group
-                if turn.left_in_group[group] == 1 and done.result is Result.SENT:
-                    check.append(group)
+            held = turn.held.get(done.row_id)
+            last = held is not None and turn.left_in_group[held.group] == 1
+            if held is not None and last and done.result is Result.SENT:
+                check.append(held.group)  # the last row of its run that we hold was sent
         try:
             synced = self._leases.sync(
                 finished=[done for _, done in finished],
@@ -358,7 +362,8 @@ class OutboxSender:
 
     # ---- bookkeeping ----------------------------------------------------------------------------
     def _counted(self, turn: _Turn, done: Finished) -> None:
-        ritual = turn.held[done.row_id].ritual
+        held = turn.held.get(done.row_id)
+        ritual = "" if held is None else held.ritual
         if done.result is Result.SENT:
             self._count(ritual, "sent")
         elif done.result is Result.AGAIN:
