@@ -82,10 +82,18 @@ class _PostgresPresence(Presence):
 
     def close(self) -> None:
         with self._lock:
-            if self._connection is not None:
-                with contextlib.suppress(Exception):
-                    self._connection.close()
-                self._connection = None
+            connection, self._connection = self._connection, None
+            if connection is None:
+                return
+            # A pooled connection keeps its session's advisory locks when it goes back to the
+            # pool: let go first, or the next `hold` waits on our own stale lock for ever.
+            try:
+                connection.execute(text("SELECT pg_advisory_unlock_all()"))
+            except Exception:
+                logger.warning("could not release the sender's lock; dropping its connection")
+                connection.invalidate()
+            with contextlib.suppress(Exception):
+                connection.close()
 
 
 class _FilePresence(Presence):
