@@ -137,6 +137,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    # Slack caps a workspace's total posting too, without publishing the number: when you know
+    # it (posts a second), the outbox sender paces each workspace under it; unset, it relies
+    # on the workspace-wide backoff alone (429s on several channels at once).
+    outbox_workspace_rate: float | None = Field(
+        default=None,
+        gt=0,
+        validation_alias=AliasChoices("OPSBOT_OUTBOX_WORKSPACE_RATE", "outbox_workspace_rate"),
+    )
+
     # SIGTERM: how long in-flight requests and after-ack work may take to finish.
     shutdown_grace: float = Field(
         default=5.0,

@@ -243,6 +243,7 @@ def build_container(
         metrics=metrics,
         clock=clock,
         on_delivered=after_delivery_hook(registry, clock),
+        workspace_rate=settings.outbox_workspace_rate,
     )
     schedules = ScheduleService(
         sessions=sessions,

@@ -2,8 +2,8 @@
 
 It records every call with its arguments, answers like Slack does for the methods opsbot uses,
 and can be told to answer 429 with Retry-After (per method and channel, or by enforcing Slack's
-one-message-per-second-per-channel rule), to fail with 5xx, to return Slack errors such as
-`channel_not_found`, or to stall past the client's timeout.
+one-message-per-second-per-channel rule and a workspace-wide cap), to fail with 5xx, to return
+Slack errors such as `channel_not_found`, or to stall past the client's timeout.
 """
 
 from __future__ import annotations
@@ -73,6 +73,31 @@ class _ChannelRate:
     last_post: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class _WorkspaceRate:
+    """A token bucket over every chat.postMessage the workspace accepts: `per_second` tokens a
+    second, at most `burst` saved up (Slack allows short bursts; how large it does not say)."""
+
+    per_second: float
+    burst: float
+    retry_after: int
+    tokens: float = 0.0
+    refilled: float | None = None
+    refused: int = 0
+
+    def allow(self, now: float) -> bool:
+        if self.refilled is None:
+            self.tokens = self.burst
+        else:
+            self.tokens = min(self.burst, self.tokens + (now - self.refilled) * self.per_second)
+        self.refilled = now
+        if self.tokens < 1.0:
+            self.refused += 1
+            return False
+        self.tokens -= 1.0
+        return True
+
+
 class FakeSlackApi:
     def __init__(self) -> None:
         self.calls: list[RecordedCall] = []
@@ -87,6 +112,7 @@ class FakeSlackApi:
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self._rules: list[_Rule] = []
         self._channel_rate: _ChannelRate | None = None
+        self._workspace_rate: _WorkspaceRate | None = None
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -155,6 +181,21 @@ class FakeSlackApi:
     def enforce_channel_rate(self, *, per_second: float = 1.0, retry_after: int = 1) -> None:
         """chat.postMessage answers 429 when a channel got a post less than 1/rate ago."""
         self._channel_rate = _ChannelRate(1.0 / per_second, retry_after)
+
+    def enforce_workspace_rate(
+        self, *, per_second: float, burst: float | None = None, retry_after: int = 1
+    ) -> None:
+        """chat.postMessage answers 429 when the workspace's total posting is beyond
+        `per_second` (a token bucket holding `burst`, default a tenth of a second's worth),
+        whatever the channel: Slack's unpublished workspace-wide cap."""
+        saved = max(1.0, per_second / 10) if burst is None else burst
+        self._workspace_rate = _WorkspaceRate(per_second, saved, retry_after)
+
+    @property
+    def workspace_refusals(self) -> int:
+        """How many posts the workspace-wide rule refused."""
+        with self._cond:
+            return self._workspace_rate.refused if self._workspace_rate else 0
 
     def grant_install(self, code: str, *, team_id: str, bot_token: str) -> None:
         """What `oauth.v2.access` answers for `code` (an install of opsbot into `team_id`)."""
@@ -304,7 +345,12 @@ class FakeSlackApi:
                 if last is not None and now - last < self._channel_rate.min_interval:
                     retry = {"Retry-After": str(self._channel_rate.retry_after)}
                     return 429, {"ok": False, "error": "ratelimited"}, retry, 0.0
-                self._channel_rate.last_post[channel] = now
+            workspace = self._workspace_rate
+            if method == "chat.postMessage" and workspace and not workspace.allow(time.monotonic()):
+                retry = {"Retry-After": str(workspace.retry_after)}
+                return 429, {"ok": False, "error": "ratelimited"}, retry, 0.0
+            if method == "chat.postMessage" and self._channel_rate and channel:
+                self._channel_rate.last_post[channel] = time.monotonic()
             return 200, self._default(method, params), {}, 0.0
 
     def _default(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
