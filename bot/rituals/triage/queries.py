@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, or_, select, update
+from sqlalchemy import Row, and_, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.rituals.triage.domain import SessionState, TicketStatus
@@ -36,13 +36,19 @@ def get_external_ticket(
 TICKET_COLUMNS = tuple(Ticket.__table__.columns)
 
 
-def open_tickets(session: Session, team_id: str) -> Sequence[Row[Any]]:
-    return session.execute(
-        select(*TICKET_COLUMNS).where(
-            Ticket.team_id == team_id,
-            Ticket.status.in_([TicketStatus.OPEN.value, TicketStatus.FILING.value]),
+def list_open_tickets(session: Session, team_id: str, session_id: int) -> None:
+    """Adds every open ticket of the workspace to a session's ticket list in one
+    INSERT ... SELECT: the database copies the ids itself, so a queue of thousands is one
+    statement with no rows sent back and forth."""
+    session.execute(
+        insert(SessionTicket).from_select(
+            ["session_id", "ticket_id", "team_id"],
+            select(literal(session_id), Ticket.id, Ticket.team_id).where(
+                Ticket.team_id == team_id,
+                Ticket.status.in_([TicketStatus.OPEN.value, TicketStatus.FILING.value]),
+            ),
         )
-    ).all()
+    )
 
 
 def claim(
