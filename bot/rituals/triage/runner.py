@@ -4,15 +4,13 @@ so clicks and Close triage can update them in place."""
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.outbox.bulk import collector_paused
 from bot.outbox.domain import OutgoingPost
 from bot.rituals.triage.blocks import (
     build_parent_blocks,
@@ -69,22 +67,6 @@ def compose_posts(plan: ThreadPlan) -> list[OutgoingPost]:
     return posts
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a thread is composed. Rendering 5,000
-    replies allocates a few hundred thousand dicts and lists that all survive, which sets off
-    full collections of the whole process's heap: about 60% of the compose's CPU time in a
-    process holding the bot (bench/triage.py). Nothing composed here forms reference cycles,
-    and the collector is back on (unless it was off before) as soon as the posts are built."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 class TriageThreadRunner:
     name = TriageRituals.THREAD.value
 
@@ -101,7 +83,7 @@ class TriageThreadRunner:
         options: dict[str, Any],
         now: datetime,
     ) -> list[OutgoingPost]:
-        with _collector_paused():
+        with collector_paused():
             plan = self._service.plan_thread(
                 team_id=team_id, channel_id=channel_id, period=period, now=now
             )

@@ -1,4 +1,4 @@
-"""The weekly thread's runner pauses Python's garbage collector only while it composes."""
+"""Composing and enqueueing a big thread pause Python's garbage collector only while they run."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import gc
 
 import pytest
 
-from bot.rituals.triage.runner import _collector_paused
+from bot.outbox.bulk import collector_paused
 
 
 def _compose_that_fails(seen: list[bool]) -> None:
-    with _collector_paused():
+    with collector_paused():
         seen.append(gc.isenabled())
         raise RuntimeError("the database went away")
 
@@ -28,7 +28,7 @@ def test_the_collector_is_paused_while_composing_and_back_on_after_a_failure() -
 def test_a_collector_that_was_off_before_stays_off() -> None:
     gc.disable()
     try:
-        with _collector_paused():
+        with collector_paused():
             pass
         still_off = not gc.isenabled()
     finally:
