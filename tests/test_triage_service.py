@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from bot.rituals.triage.domain import (
     Helpdesk,
@@ -141,6 +141,33 @@ def test_the_thread_plan_is_most_severe_first_and_stable_when_replanned(
     assert [t.id for t in first.tickets] == [urgent, low]
     assert [t.id for t in again.tickets] == [urgent, low]
     assert again.session_id == first.session_id
+
+
+def test_the_thread_stores_its_ticket_list_in_one_statement_with_tickets_being_filed(
+    triage: TriageService, container: Container, clock: FakeClock
+) -> None:
+    ids = [_file(triage, clock, f"ticket {n}") for n in range(30)]
+    _file(triage, clock, "another workspace's", team_id="TOTHER")
+    with container.sessions.begin() as session:
+        session.execute(update(Ticket).where(Ticket.id == ids[0]).values(status="filing"))
+        session.execute(update(Ticket).where(Ticket.id == ids[1]).values(status="triaged"))
+    inserts: list[str] = []
+
+    def record(*args: object) -> None:
+        if "INSERT INTO triage_session_tickets" in str(args[2]):
+            inserts.append(str(args[2]))
+
+    event.listen(container.engine, "before_cursor_execute", record)
+    try:
+        plan = triage.plan_thread(
+            team_id=TEAM_ID, channel_id=CHANNEL, period="2026-W47", now=clock()
+        )
+    finally:
+        event.remove(container.engine, "before_cursor_execute", record)
+
+    assert len(inserts) == 1
+    assert sorted(t.id for t in plan.tickets) == sorted(ids[:1] + ids[2:])
+    assert plan.counts.total == 29
 
 
 def test_untriaged_tickets_carry_over_with_age_and_sla_flags(

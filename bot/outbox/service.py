@@ -11,19 +11,16 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.db import Sessions
 from bot.outbox import queries
+from bot.outbox.bulk import insert_deliveries
 from bot.outbox.domain import DeliveryState, OutgoingPost
 from bot.outbox.models import Delivery
 from bot.slack.limits import MESSAGE_BLOCKS, MESSAGE_TEXT, clip
 
 logger = logging.getLogger(__name__)
-
-ENQUEUE_BATCH = 500
 
 
 class Outbox:
@@ -48,37 +45,28 @@ class Outbox:
         """
         if not posts:
             return 0
-        dialect = session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        rows = [
-            {
+        return insert_deliveries(
+            session,
+            shared={
                 "team_id": team_id,
                 "ritual": str(ritual),
                 "period": period,
                 "channel_id": channel_id,
-                "part": post.part,
-                "reply_to_part": post.reply_to_part,
-                "text": clip(post.text, MESSAGE_TEXT),
-                "blocks": list(post.blocks)[:MESSAGE_BLOCKS],
                 "state": DeliveryState.PENDING.value,
                 "attempts": 0,
                 "created_at": now,
                 "updated_at": now,
-            }
-            for post in posts
-        ]
-        created = 0
-        # One INSERT ... ON CONFLICT DO NOTHING per batch (a 5,000-ticket thread is 11
-        # statements, not 5,001); batches stay far below SQLite's bound-parameter limit.
-        for start in range(0, len(rows), ENQUEUE_BATCH):
-            statement = (
-                insert(Delivery)
-                .values(rows[start : start + ENQUEUE_BATCH])
-                .on_conflict_do_nothing()
-                .returning(Delivery.id)
-            )
-            created += len(session.execute(statement).all())
-        return created
+            },
+            varying=[
+                {
+                    "part": post.part,
+                    "reply_to_part": post.reply_to_part,
+                    "text": clip(post.text, MESSAGE_TEXT),
+                    "blocks": list(post.blocks)[:MESSAGE_BLOCKS],
+                }
+                for post in posts
+            ],
+        )
 
     def sent_message(
         self, *, team_id: str, ritual: str, period: str, channel_id: str, part: str

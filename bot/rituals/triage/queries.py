@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, and_, exists, insert, literal, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.rituals.triage.domain import SessionState, TicketStatus
 from bot.rituals.triage.models import SessionTicket, Ticket, TicketEvent, TriageSession
@@ -36,13 +36,19 @@ def get_external_ticket(
 TICKET_COLUMNS = tuple(Ticket.__table__.columns)
 
 
-def open_tickets(session: Session, team_id: str) -> Sequence[Row[Any]]:
-    return session.execute(
-        select(*TICKET_COLUMNS).where(
-            Ticket.team_id == team_id,
-            Ticket.status.in_([TicketStatus.OPEN.value, TicketStatus.FILING.value]),
+def list_open_tickets(session: Session, team_id: str, session_id: int) -> None:
+    """Adds every open ticket of the workspace to a session's ticket list in one
+    INSERT ... SELECT: the database copies the ids itself, so a queue of thousands is one
+    statement with no rows sent back and forth."""
+    session.execute(
+        insert(SessionTicket).from_select(
+            ["session_id", "ticket_id", "team_id"],
+            select(literal(session_id), Ticket.id, Ticket.team_id).where(
+                Ticket.team_id == team_id,
+                Ticket.status.in_([TicketStatus.OPEN.value, TicketStatus.FILING.value]),
+            ),
         )
-    ).all()
+    )
 
 
 def claim(
@@ -126,12 +132,21 @@ def posted_open_sessions(session: Session, team_id: str) -> Sequence[TriageSessi
 
 
 def shown_before(session: Session, team_id: str, session_id: int) -> set[int]:
-    """Ids of tickets an earlier session's thread already showed (they are carried over)."""
+    """Ids of this session's tickets that an earlier session's thread already showed (they are
+    carried over). One index probe per ticket of the session, so the cost stays with the
+    queue's size, not with every week of history."""
+    earlier = aliased(SessionTicket)
     return set(
         session.scalars(
-            select(SessionTicket.ticket_id)
-            .where(SessionTicket.team_id == team_id, SessionTicket.session_id < session_id)
-            .distinct()
+            select(SessionTicket.ticket_id).where(
+                SessionTicket.team_id == team_id,
+                SessionTicket.session_id == session_id,
+                exists().where(
+                    earlier.team_id == team_id,
+                    earlier.ticket_id == SessionTicket.ticket_id,
+                    earlier.session_id < session_id,
+                ),
+            )
         )
     )
 

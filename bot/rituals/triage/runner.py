@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.outbox.bulk import collector_paused
 from bot.outbox.domain import OutgoingPost
 from bot.rituals.triage.blocks import (
     build_parent_blocks,
@@ -82,10 +83,11 @@ class TriageThreadRunner:
         options: dict[str, Any],
         now: datetime,
     ) -> list[OutgoingPost]:
-        plan = self._service.plan_thread(
-            team_id=team_id, channel_id=channel_id, period=period, now=now
-        )
-        return compose_posts(plan)
+        with collector_paused():
+            plan = self._service.plan_thread(
+                team_id=team_id, channel_id=channel_id, period=period, now=now
+            )
+            return compose_posts(plan)
 
     def after_delivery(
         self, *, team_id: str, channel_id: str, period: str, sent: dict[str, str], now: datetime

@@ -4,9 +4,6 @@ ts of each posted message, and `/triage now` through the ritual dispatcher."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
-
-from sqlalchemy import Table, insert
 
 from bot.db import Sessions
 from bot.errors import UserFacingError
@@ -20,13 +17,12 @@ from bot.rituals.triage.domain import (
     triage_order,
 )
 from bot.rituals.triage.ids import PARENT_PART, TICKET_PART_PREFIX, TriageRituals
-from bot.rituals.triage.models import SessionTicket, TriageSession
+from bot.rituals.triage.models import TriageSession
 from bot.rituals.triage.ports import PermissionCheck, RunNow
 from bot.rituals.triage.rows import view
 from bot.rituals.triage.setup import SettingsFlow
 from bot.workspace.roles import Permission
 
-SESSION_TICKETS = cast(Table, SessionTicket.__table__)  # Core insert: thousands of rows at once
 TRIAGE_RITUAL = TriageRituals.THREAD.value
 
 
@@ -102,17 +98,8 @@ class ThreadFlow(SettingsFlow):
                 )
                 session.add(run)
                 session.flush()
-                tickets = [view(t) for t in queries.open_tickets(session, team_id)]
-                if tickets:
-                    session.execute(
-                        insert(SESSION_TICKETS),
-                        [
-                            {"session_id": run.id, "ticket_id": t.id, "team_id": team_id}
-                            for t in tickets
-                        ],
-                    )
-            else:
-                tickets = [view(t) for t in queries.session_tickets(session, team_id, run.id)]
+                queries.list_open_tickets(session, team_id, run.id)
+            tickets = [view(t) for t in queries.session_tickets(session, team_id, run.id)]
             ordered = triage_order(tickets)
             counts = count_thread(
                 still_open(ordered),
