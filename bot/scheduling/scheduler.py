@@ -8,6 +8,10 @@
   window; at start-up a firing missed while no scheduler ran is caught up if it was planned
   within the grace window, otherwise skipped with a log line. Every run is idempotent on its
   period (the outbox key), so a late, repeated or doubled firing never posts twice.
+- Fan-out: a job only hands its firing to a `FiringQueue`; firings due together run as one
+  batch (`RitualDispatcher.run_due`: one read to plan them all, a few transactions to enqueue),
+  so 1,000 workspaces due at the same minute are not run one after another. A workspace's
+  failure is logged and never stops the others.
 - The outbox sender runs on its own thread next to the scheduler (never on a Bolt thread).
 """
 
@@ -23,6 +27,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.outbox.sender import OutboxSender
 from bot.scheduling.domain import ScheduleView
+from bot.scheduling.due import Firing
+from bot.scheduling.fanin import FiringQueue
 from bot.scheduling.leader import LeaderLock, SchedulerAlreadyRunning
 from bot.scheduling.service import RitualDispatcher, ScheduleService
 from bot.scheduling.triggers import cron_trigger
@@ -60,6 +66,7 @@ class RitualScheduler:
         self._standby_poll = standby_poll_seconds
         self._housekeeping = housekeeping
         self._scheduler: BackgroundScheduler | None = None
+        self._firings = FiringQueue(self._run_batch)
         self._fingerprints: dict[str, tuple[object, ...]] = {}
         self._sender_stop = threading.Event()
         self._sender_thread: threading.Thread | None = None
@@ -137,6 +144,7 @@ class RitualScheduler:
         )
         self._scheduler = scheduler
         scheduler.start()
+        self._firings.start()
         self._sender_stop = threading.Event()
         self._sender_thread = threading.Thread(
             target=self._sender.run_forever,
@@ -162,6 +170,7 @@ class RitualScheduler:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        self._firings.stop()
         self._sender_stop.set()
         self._sender.wake()  # else the stop waits out the sender's poll (2 s)
         if self._sender_thread is not None:
@@ -202,11 +211,15 @@ class RitualScheduler:
             self._housekeeping(now or self._clock())
 
     def catch_up(self) -> None:
-        """Runs firings missed while no scheduler ran, if still within the grace window."""
-        now = self._clock()
-        for schedule in self._schedules.all_schedules():
-            if schedule.enabled:
-                self._run(schedule.team_id, schedule.id, now)
+        """Runs firings missed while no scheduler ran, if still within the grace window (one
+        batch, before any job fires)."""
+        self._run_batch(
+            [
+                Firing(team_id=schedule.team_id, schedule_id=schedule.id)
+                for schedule in self._schedules.all_schedules()
+                if schedule.enabled
+            ]
+        )
 
     def next_run_times(self) -> dict[str, datetime | None]:
         scheduler = self._scheduler
@@ -215,12 +228,15 @@ class RitualScheduler:
         return {job.id: job.next_run_time for job in scheduler.get_jobs()}
 
     def _fire(self, team_id: str, schedule_id: int) -> None:
-        self._run(team_id, schedule_id, self._clock())
+        # On APScheduler's pool: hand over and return at once (see FiringQueue).
+        self._firings.put(Firing(team_id=team_id, schedule_id=schedule_id))
 
-    def _run(self, team_id: str, schedule_id: int, now: datetime) -> None:
+    def _run_batch(self, firings: list[Firing]) -> None:
+        if not firings:
+            return
         try:
-            self._engine.run_scheduled(team_id=team_id, schedule_id=schedule_id, now=now)
+            self._engine.run_due(firings, now=self._clock())
         except Exception:
-            # One workspace's failing ritual must not stop the others' jobs; the next firing
-            # (or a run-now) tries again, and the outbox keeps it from posting twice.
-            logger.exception("scheduled run failed: team=%s schedule=%s", team_id, schedule_id)
+            # run_due isolates each workspace; this guards against the batch's own read failing
+            # (the database away): the next firing, or a new leader's catch-up, runs them.
+            logger.exception("a batch of %d scheduled runs failed", len(firings))
