@@ -25,8 +25,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
-
 from bot.db import Sessions, read_only
 from bot.metrics import Metrics
 from bot.outbox.domain import OutgoingPost
@@ -130,7 +128,7 @@ class DueRuns:
         self, firings: Sequence[Firing], *, now: datetime, report: DueReport
     ) -> list[_Planned]:
         unique = list(dict.fromkeys(firings))
-        triggers: dict[tuple[str, str], CronTrigger] = {}
+        planned_by_slot: dict[tuple[str, str], datetime | None] = {}
         runs: list[tuple[Firing, ScheduleView, str]] = []
         with self._reads() as session:
             by_id = {
@@ -142,7 +140,7 @@ class DueRuns:
                 if schedule is None or not schedule.enabled or schedule.team_id != firing.team_id:
                     continue
                 try:
-                    period = self._period(schedule, now, triggers)
+                    period = self._period(schedule, now, planned_by_slot)
                 except Exception as error:  # a rule or zone that no longer parses
                     logger.exception(FAILED, *_ids(firing))
                     report.failed[firing] = error
@@ -170,15 +168,17 @@ class DueRuns:
         self,
         schedule: ScheduleView,
         now: datetime,
-        triggers: dict[tuple[str, str], CronTrigger],
+        planned_by_slot: dict[tuple[str, str], datetime | None],
     ) -> str | None:
         """The period of the latest planned firing within the grace window (None: skipped).
-        Workspaces sharing a rule and zone share one trigger, computed once per batch."""
+        Workspaces sharing a rule and zone share one slot, computed once per batch (walking a
+        frequent cron through the grace window costs milliseconds)."""
         zone = ZoneInfo(schedule.time_zone)
-        key = (repr(schedule.rule), schedule.time_zone)
-        if key not in triggers:
-            triggers[key] = cron_trigger(schedule.rule, zone)
-        planned = latest_fire(triggers[key], now=now, within=self._grace)
+        slot = (repr(schedule.rule), schedule.time_zone)
+        if slot not in planned_by_slot:
+            trigger = cron_trigger(schedule.rule, zone)
+            planned_by_slot[slot] = latest_fire(trigger, now=now, within=self._grace)
+        planned = planned_by_slot[slot]
         if planned is None:
             logger.warning(
                 "skipped a missed run: team=%s ritual=%s schedule=%s (older than %s)",

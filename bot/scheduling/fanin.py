@@ -1,11 +1,11 @@
 """Where APScheduler hands over firings: one thread runs whatever fell due together as a batch.
 
-Each schedule keeps its own APScheduler job (explicit id, its own IANA zone, misfire rules), but
-the job only drops a `Firing` here, which takes microseconds; so APScheduler's small pool never
-runs 1,000 rituals one after another. The thread below takes the first firing, gathers the rest
-of the burst (jobs due at the same instant arrive within milliseconds of each other) and hands
-the lot to `DueRuns`, which plans them in one read and enqueues them in a few transactions.
-Firings arriving while a batch runs form the next batch.
+A slot job (see scheduler.py) only drops its schedules' `Firing`s here, which takes
+microseconds, so APScheduler's small pool never runs rituals itself. The thread below takes
+the first firing, gathers the rest of the burst (several slots due at the same instant, in
+zones that share it, arrive within milliseconds) and hands the lot to `DueRuns`, which plans
+them in one read and enqueues them in a few transactions. Firings arriving while a batch runs
+form the next batch.
 """
 
 from __future__ import annotations
