@@ -6,7 +6,8 @@ digests due in the same minute started 21-42 s late. A batch instead:
 1. plans every firing in one read: schedules with their zones, the latest planned time within
    the grace window, the period key, and the channels already done for it;
 2. composes workspace by workspace (ritual code), in chunks spread over a bounded pool of
-   threads, and enqueues each chunk's posts in ONE transaction, waking the sender after each,
+   threads, and enqueues each chunk's posts in ONE transaction and one INSERT statement
+   (bot/outbox/many.py), waking the sender after each,
    so the first digests leave while later ones are still being composed;
 3. isolates failures: a workspace whose compose fails is logged and left out; a chunk whose
    transaction fails is retried one workspace at a time, so one bad row cannot sink the rest.
@@ -28,7 +29,7 @@ from zoneinfo import ZoneInfo
 from bot.db import Sessions, read_only
 from bot.metrics import Metrics
 from bot.outbox.domain import OutgoingPost
-from bot.outbox.service import Outbox
+from bot.outbox.many import RunPosts, enqueue_many
 from bot.scheduling import queries
 from bot.scheduling.domain import RunResult, ScheduleView
 from bot.scheduling.registry import RitualRegistry
@@ -85,7 +86,6 @@ class DueRuns:
         self,
         *,
         sessions: Sessions,
-        outbox: Outbox,
         registry: RitualRegistry,
         metrics: Metrics,
         grace: timedelta,
@@ -95,7 +95,6 @@ class DueRuns:
     ) -> None:
         self._sessions = sessions
         self._reads = read_only(sessions)
-        self._outbox = outbox
         self._registry = registry
         self._metrics = metrics
         self._grace = grace
@@ -208,7 +207,7 @@ class DueRuns:
                 report.failed[planned.firing] = error
         try:
             with self._sessions.begin() as session:
-                results = [self._enqueue(session, item, now) for item in composed]
+                results = self._enqueue(session, composed, now)
         except Exception:
             logger.warning(
                 "enqueueing %d scheduled runs together failed; retrying one at a time",
@@ -230,7 +229,7 @@ class DueRuns:
         for item in composed:
             try:
                 with self._sessions.begin() as session:
-                    results.append(self._enqueue(session, item, now))
+                    results += self._enqueue(session, [item], now)
             except Exception as error:
                 logger.exception(FAILED, *_ids(item.planned.firing))
                 report.failed[item.planned.firing] = error
@@ -262,31 +261,35 @@ class DueRuns:
         skipped = [c for c in schedule.channel_ids if c in planned.done]
         return _Composed(planned, groups, skipped=skipped, addressed=False)
 
-    def _enqueue(self, session: Any, item: _Composed, now: datetime) -> tuple[_Composed, RunResult]:
-        schedule = item.planned.schedule
-        result = RunResult(
-            team_id=schedule.team_id,
-            ritual=schedule.ritual,
-            period=item.planned.period,
-            skipped=list(item.skipped),
-        )
-        for period, channel_id, posts in item.groups:
-            created = self._outbox.enqueue(
-                session,
+    def _enqueue(
+        self, session: Any, items: Sequence[_Composed], now: datetime
+    ) -> list[tuple[_Composed, RunResult]]:
+        """Every item's posts in one statement per 500 rows (not one per workspace)."""
+        runs = [
+            RunPosts(item.planned.schedule.team_id, item.planned.schedule.ritual, *group)
+            for item in items
+            for group in item.groups
+        ]
+        created = iter(enqueue_many(session, runs, now=now))
+        results = []
+        for item in items:
+            schedule = item.planned.schedule
+            result = RunResult(
                 team_id=schedule.team_id,
                 ritual=schedule.ritual,
-                period=period,
-                channel_id=channel_id,
-                posts=posts,
-                now=now,
+                period=item.planned.period,
+                skipped=list(item.skipped),
             )
-            if not item.addressed:
-                result.enqueued[channel_id] = created
-            elif created:
-                result.enqueued[channel_id] = result.enqueued.get(channel_id, 0) + created
-            else:
-                result.skipped.append(channel_id)
-        return item, result
+            for _, channel_id, _ in item.groups:
+                new = next(created)
+                if not item.addressed:
+                    result.enqueued[channel_id] = new
+                elif new:
+                    result.enqueued[channel_id] = result.enqueued.get(channel_id, 0) + new
+                else:
+                    result.skipped.append(channel_id)
+            results.append((item, result))
+        return results
 
 
 def _default_workers(sessions: Sessions) -> int:

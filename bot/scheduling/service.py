@@ -173,7 +173,6 @@ class RitualDispatcher:
         self.grace = grace
         self._due = DueRuns(
             sessions=sessions,
-            outbox=outbox,
             registry=registry,
             metrics=metrics,
             grace=grace,
