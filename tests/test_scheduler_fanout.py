@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.outbox.domain import OutgoingPost
-from bot.scheduling.domain import ScheduleRule
-from bot.scheduling.due import Firing
+from bot.scheduling.domain import DEFAULT_GRACE, ScheduleRule
+from bot.scheduling.due import DueRuns, Firing
 from bot.scheduling.fanin import FiringQueue
 from bot.scheduling.models import RitualSchedule
 from bot.scheduling.scheduler import slot_id
@@ -274,3 +274,29 @@ def test_the_scheduler_runs_a_fired_job_through_the_batch_queue(
     assert _rows(container, "T1") == [("2026-W47", "CT10", "parent")]
     assert sorted(c.channel for c in fake_slack.calls_to("chat.postMessage")) == ["CT00", "CT10"]
     assert {f"ritual:{f.team_id}:{f.schedule_id}" for f in firings} <= set(jobs)
+
+
+def test_chunks_run_on_a_bounded_pool_still_enqueue_every_workspace_once(
+    container: Container, clock: FakeClock
+) -> None:
+    clock.now = datetime(2026, 11, 16, 9, 0, 5, tzinfo=ZoneInfo("UTC"))
+    firings = _workspaces(container, clock, {f"T{i:02d}": "UTC" for i in range(20)})
+    woken: list[int] = []
+    due = DueRuns(
+        sessions=container.sessions,
+        registry=container.registry,
+        metrics=container.metrics,
+        grace=DEFAULT_GRACE,
+        on_enqueued=lambda: woken.append(1),
+        workers=3,
+        chunk=2,
+    )
+
+    report = due.run(firings + firings[:5], now=clock())  # a firing handed over twice, too
+
+    assert report.failed == {}
+    assert sorted(f.team_id for f, r in report.results.items() if r.posts == 1) == [
+        f"T{i:02d}" for i in range(20)
+    ]
+    assert [len(_rows(container, f"T{i:02d}")) for i in range(20)] == [1] * 20
+    assert len(woken) == 10  # the sender is woken after each chunk, not once at the end
