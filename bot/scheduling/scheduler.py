@@ -245,7 +245,7 @@ class RitualScheduler:
             return {}
         jobs = {job.id: job.next_run_time for job in scheduler.get_jobs()}
         times = {ident: at for ident, at in jobs.items() if not ident.startswith(SLOT_PREFIX)}
-        for ident, members in self._slots.items():
+        for ident, members in list(self._slots.items()):  # the sync job may change it meanwhile
             times |= {job_id(schedule): jobs.get(ident) for schedule in members}
         return times
 
