@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.db import Sessions
+from bot.db import Sessions, read_only
 from bot.metrics import Metrics
 from bot.outbox import queries as outbox_queries
 from bot.outbox.domain import OutgoingTarget
 from bot.outbox.service import Outbox
+from bot.scheduling import queries
 from bot.scheduling.domain import (
     DEFAULT_GRACE,
     RunResult,
@@ -30,12 +31,13 @@ from bot.scheduling.domain import (
     parse_time_zone,
     run_now_period,
 )
+from bot.scheduling.due import DueReport, DueRuns, Firing
 from bot.scheduling.models import RitualSchedule
+from bot.scheduling.queries import view_of
 from bot.scheduling.registry import RitualRegistry
-from bot.scheduling.triggers import cron_trigger, latest_fire, next_run
+from bot.scheduling.triggers import next_run
 from bot.slack.client import acting_for
 from bot.workspace import queries as workspace_queries
-from bot.workspace.models import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,7 @@ class ScheduleService:
         self, *, sessions: Sessions, channels: ChannelChecker, ritual_names: Sequence[str]
     ) -> None:
         self._sessions = sessions
+        self._reads = read_only(sessions)
         self._channels = channels
         self.ritual_names: tuple[str, ...] = tuple(ritual_names)
 
@@ -98,7 +101,7 @@ class ScheduleService:
             row.updated_at = now
             row.updated_by = user_id
             session.flush()
-            return _view(row, _workspace_zone(session, team_id))
+            return view_of(row, _workspace_zone(session, team_id))
 
     def check_input(self, *, channel_ids: Sequence[str], time_zone: str | None) -> None:
         """What `save` checks without asking Slack (safe before an ack); raises
@@ -140,13 +143,13 @@ class ScheduleService:
                     RitualSchedule.team_id == team_id, RitualSchedule.id == schedule_id
                 )
             ).one_or_none()
-            return _view(row, _workspace_zone(session, team_id)) if row else None
+            return view_of(row, _workspace_zone(session, team_id)) if row else None
 
     def all_schedules(self) -> list[ScheduleView]:
-        """Every workspace's schedules (the scheduler's sync), read workspace by workspace."""
-        with self._sessions.begin() as session:
-            teams = list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
-            return [view for team_id in teams for view in _schedules(session, team_id, None)]
+        """Every workspace's schedules (the scheduler's sync every few seconds and its
+        catch-up): one read-only query, however many workspaces there are."""
+        with self._reads() as session:
+            return queries.all_schedules(session)
 
 
 class RitualDispatcher:
@@ -168,6 +171,13 @@ class RitualDispatcher:
         self._metrics = metrics
         self._on_enqueued = on_enqueued
         self.grace = grace
+        self._due = DueRuns(
+            sessions=sessions,
+            registry=registry,
+            metrics=metrics,
+            grace=grace,
+            on_enqueued=on_enqueued,
+        )
 
     def run_ritual(
         self,
@@ -310,36 +320,23 @@ class RitualDispatcher:
         )
 
     def run_scheduled(self, *, team_id: str, schedule_id: int, now: datetime) -> RunResult | None:
-        """A scheduler firing: runs the latest planned time within the grace window, once.
+        """A scheduler firing of one schedule (a batch of one; see `run_due`). Raises what the
+        run raised; None when the schedule is paused, gone or missed beyond the grace window."""
+        firing = Firing(team_id=team_id, schedule_id=schedule_id)
+        report = self.run_due([firing], now=now)
+        if firing in report.failed:
+            raise report.failed[firing]
+        return report.results.get(firing)
+
+    def run_due(self, firings: Sequence[Firing], *, now: datetime) -> DueReport:
+        """Every firing due together, as one batch: each runs the latest planned time within
+        the grace window, once.
 
         Misfire policy: a firing missed (bot down) is run late if it was planned less than
         `grace` ago; older ones are skipped with a log line. The period comes from the planned
-        time, so a late or repeated firing can never post twice."""
-        schedule = self._schedules.get(team_id=team_id, schedule_id=schedule_id)
-        if schedule is None or not schedule.enabled:
-            return None
-        zone = ZoneInfo(schedule.time_zone)
-        planned = latest_fire(cron_trigger(schedule.rule, zone), now=now, within=self.grace)
-        if planned is None:
-            logger.warning(
-                "skipped a missed run: team=%s ritual=%s schedule=%s (older than %s)",
-                team_id,
-                schedule.ritual,
-                schedule_id,
-                self.grace,
-            )
-            return None
-        self._metrics.scheduler_lateness.labels(schedule.ritual).observe(
-            max(0.0, (now - planned).total_seconds())
-        )
-        return self.run_ritual(
-            team_id=team_id,
-            ritual=schedule.ritual,
-            period=schedule.rule.period_for(planned.astimezone(zone)),
-            channel_ids=schedule.channel_ids,
-            options=schedule.options,
-            now=now,
-        )
+        time, so a late or repeated firing can never post twice. One workspace's failure is
+        logged and reported, never raised. Side effects: delivery rows; wakes the sender."""
+        return self._due.run(firings, now=now)
 
 
 def _input_errors(*, channel_ids: Sequence[str], time_zone: str | None) -> dict[str, str]:
@@ -371,19 +368,4 @@ def _schedules(session: Any, team_id: str, ritual: str | None) -> list[ScheduleV
     if ritual is not None:
         query = query.where(RitualSchedule.ritual == str(ritual))
     zone = _workspace_zone(session, team_id)
-    return [_view(row, zone) for row in session.scalars(query.order_by(RitualSchedule.id))]
-
-
-def _view(row: RitualSchedule, workspace_zone: str) -> ScheduleView:
-    return ScheduleView(
-        id=row.id,
-        team_id=row.team_id,
-        ritual=row.ritual,
-        key=row.key,
-        channel_ids=list(row.channel_ids),
-        rule=ScheduleRule.from_json(row.rule),
-        time_zone=row.time_zone or workspace_zone,
-        enabled=row.enabled,
-        options=dict(row.options),
-        updated_at=row.updated_at,
-    )
+    return [view_of(row, zone) for row in session.scalars(query.order_by(RitualSchedule.id))]

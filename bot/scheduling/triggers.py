@@ -37,6 +37,18 @@ def cron_trigger(rule: ScheduleRule, zone: ZoneInfo) -> CronTrigger:
     return CronTrigger(day=day, hour=at.hour, minute=at.minute, timezone=zone)
 
 
+def slot_key(rule: ScheduleRule) -> str:
+    """The rule as a short stable text ("weekly mon 09:00", "monthly last 09:00", "cron
+    */15 9 * * *"): schedules with equal keys in one zone fire at exactly the same instants."""
+    if rule.kind is ScheduleKind.CRON:
+        return f"cron {rule.cron or ''}"
+    at = f"{rule.at or time(9, 0):%H:%M}"
+    if rule.kind is ScheduleKind.WEEKLY:
+        return f"weekly {WEEKDAYS[rule.weekday or 0]} {at}"
+    day = "last" if rule.day_of_month == -1 else str(rule.day_of_month or 1)
+    return f"monthly {day} {at}"
+
+
 def next_fire(trigger: CronTrigger, after: datetime) -> datetime | None:
     fired: datetime | None = trigger.get_next_fire_time(None, after)
     return fired
