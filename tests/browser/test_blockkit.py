@@ -1,0 +1,130 @@
+"""blockkit.js on opsbot's real blocks: everything opsbot builds renders without the raw-JSON
+fallback, inputs report their values in Slack's `state.values` shapes, unknown types stay
+visible as raw JSON, and untrusted text is shown as text, never run as HTML."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.browser.surfaces import real_surfaces
+
+
+def _open(page: Any, harness_url: str) -> dict[str, Any]:
+    page.goto(f"{harness_url}/harness.html")
+    page.wait_for_function("window.harnessReady === true")
+    surfaces: dict[str, Any] = json.loads(
+        page.evaluate("fetch('/surfaces.json').then(r => r.text())")
+    )
+    for name, surface in surfaces.items():
+        page.evaluate("([n, b]) => window.renderSurface(n, b)", [name, surface["blocks"]])
+    return surfaces
+
+
+def test_every_surface_opsbot_builds_renders_without_raw_fallback(
+    page: Any, harness_url: str
+) -> None:
+    surfaces = _open(page, harness_url)
+
+    rendered = page.locator(".surface").count()
+    raw = page.locator(".raw").all_inner_texts()
+
+    assert rendered == len(real_surfaces()) == len(surfaces)
+    assert raw == []
+
+
+def test_modal_inputs_report_values_in_slacks_state_shape(page: Any, harness_url: str) -> None:
+    _open(page, harness_url)
+    modal = page.locator('[data-surface="triage intake"]')
+
+    modal.locator("textarea").first.fill("It fails on Mondays")
+    values = page.evaluate("window.contexts['triage intake'].read()")
+
+    shapes = {
+        action["type"]: set(action) - {"type"}
+        for actions in values.values()
+        for action in actions.values()
+    }
+    texts = [a["value"] for actions in values.values() for a in actions.values() if "value" in a]
+    assert "It fails on Mondays" in texts
+    assert shapes["plain_text_input"] == {"value"}
+    assert shapes["static_select"] == {"selected_option"}
+
+
+def test_a_button_in_a_message_sends_its_action_with_block_and_value(
+    page: Any, harness_url: str
+) -> None:
+    _open(page, harness_url)
+    survey = page.locator('[data-surface="survey"]')
+
+    survey.locator("button.bk-button").first.click()
+    sent = page.evaluate("window.sent")
+
+    assert len(sent) == 1
+    action = sent[0]["action"]
+    assert sent[0]["surface"] == "survey"
+    assert action["type"] == "button"
+    assert action["block_id"]
+    assert action["action_id"]
+    assert action["value"]
+
+
+def test_an_external_select_asks_the_app_and_sends_the_chosen_option(
+    page: Any, harness_url: str
+) -> None:
+    _open(page, harness_url)
+    feedback = page.locator('[data-surface="feedback modal"]')
+
+    feedback.locator(".bk-external input").first.fill("Globex")
+    feedback.locator(".suggestion", has_text="Acme Globex").click()
+    values = page.evaluate("window.contexts['feedback modal'].read()")
+
+    chosen = [
+        a["selected_option"]["value"]
+        for actions in values.values()
+        for a in actions.values()
+        if a["type"] == "external_select" and a.get("selected_option")
+    ]
+    assert chosen == ["acme"]
+
+
+def test_an_unknown_block_is_shown_as_raw_json(page: Any, harness_url: str) -> None:
+    page.goto(f"{harness_url}/harness.html")
+    page.wait_for_function("window.harnessReady === true")
+
+    page.evaluate(
+        "window.renderSurface('odd', [{type: 'video', title: {type: 'plain_text', text: 'x'}},"
+        " {type: 'section', accessory: {type: 'workflow_button'},"
+        "  text: {type: 'mrkdwn', text: 'hi'}}])"
+    )
+
+    raw = page.locator(".raw").all_inner_texts()
+    assert len(raw) == 2
+    assert '"video"' in raw[0]
+    assert '"workflow_button"' in raw[1]
+
+
+def test_mrkdwn_formats_and_never_runs_untrusted_text_as_html(page: Any, harness_url: str) -> None:
+    page.goto(f"{harness_url}/harness.html")
+    page.wait_for_function("window.harnessReady === true")
+
+    page.evaluate(
+        "window.renderMrkdwn('*bold* _it_ ~gone~ `code` <https://example.com|site> <@UPRIYA> "
+        "<#CFEEDBACK> <!here> :bulb: snake_case_name\\n&gt; quoted\\n```block```"
+        ' <img src=x onerror="window.pwned=1"> &lt;script&gt;\')'
+    )
+    case = page.locator(".mrkdwn-case")
+
+    assert case.locator("b").inner_text() == "bold"
+    assert case.locator("i").inner_text() == "it"
+    assert case.locator("s").inner_text() == "gone"
+    assert case.locator("code").inner_text() == "code"
+    assert case.locator("a").get_attribute("href") == "https://example.com"
+    assert case.locator(".mention").all_inner_texts() == ["@priya", "#product-feedback", "@here"]
+    assert case.locator("blockquote").inner_text() == "quoted"
+    assert case.locator("pre").inner_text() == "block"
+    assert "💡" in case.inner_text()
+    assert "snake_case_name" in case.inner_text()
+    assert case.locator("img").count() == 0
+    assert "<script>" in case.inner_text()
+    assert page.evaluate("window.pwned") is None
