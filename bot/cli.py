@@ -139,6 +139,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     rotate.set_defaults(handler=cli_data.rotate_secrets)
 
+    playground = commands.add_parser(
+        "playground", help="try opsbot in a local Slack-like page (SQLite, no credentials)"
+    )
+    playground.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    playground.add_argument("--empty", action="store_true", help="start without seed data")
+    playground.add_argument("--data-dir", help="where its SQLite lives (default .playground/)")
+    playground.set_defaults(handler=_playground)
+
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument("--url", help="public base URL, e.g. https://opsbot.example.com")
     manifest.add_argument("--socket", action="store_true", help="a manifest for Socket Mode")
@@ -347,6 +355,12 @@ def _token_refused_line(code: str) -> str:
         f"opsbot: Slack refused the bot token ({code}): check SLACK_BOT_TOKEN "
         "(OAuth & Permissions, after installing the app)."
     )
+
+
+def _playground(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.playground.run import run_playground
+
+    return run_playground(settings, args)
 
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
