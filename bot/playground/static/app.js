@@ -149,21 +149,35 @@ function drawSidebar() {
 function drawClock() {
   const s = ui.state;
   $("clock-now").textContent = `${new Date(s.now).toISOString().slice(0, 16).replace("T", " ")} UTC · ${localTime(s.me.tz, s.now)} for you`;
+  const target = $("run-channel");
+  const channels = s.conversations.filter((c) => c.kind === "channel");
+  if (target.options.length !== channels.length + 1) {
+    const chosen = target.value;
+    target.replaceChildren(optionOf("", "its schedule"), ...channels.map((c) => optionOf(c.id, `#${c.name}`)));
+    target.value = chosen;
+  }
   const box = $("rituals");
   if (box.dataset.names === s.rituals.map((r) => r.name).join()) return;
   box.dataset.names = s.rituals.map((r) => r.name).join();
   box.replaceChildren(...s.rituals.map((r) => {
-    const b = el("button", "run", `Run ${r.title || r.name} now`);
+    const b = el("button", "run", `▶ ${r.name}`);
     b.type = "button";
     b.dataset.ritual = r.name;
-    b.title = r.name;
+    b.title = `Run now: ${r.title}`;
     b.addEventListener("click", async () => {
       b.disabled = true;
-      await send("run", { ritual: r.name });
+      const channel = $("run-channel").value;
+      await send("run", { ritual: r.name, ...(channel ? { channels: [channel] } : {}) });
       b.disabled = false;
     });
     return b;
   }));
+}
+
+function optionOf(value, label) {
+  const o = el("option", null, label);
+  o.value = value;
+  return o;
 }
 
 function drawNotices() {
