@@ -36,8 +36,10 @@ export function userName(id) {
 
 function conversationLabel(c) {
   if (c.kind === "channel") return `# ${c.name}`;
-  const others = c.members.filter((m) => m !== ui.as);
-  return (others.length ? others : [ui.as]).map(userName).join(", ");
+  // As Slack: a DM is named for the people in it (the bot only when it is the other side).
+  const bot = ui.state.team.bot_user_id;
+  const people = c.members.filter((m) => m !== ui.as && m !== bot);
+  return (people.length ? people : c.members.includes(bot) ? [bot] : [ui.as]).map(userName).join(", ");
 }
 
 export function localTime(zone, iso) {

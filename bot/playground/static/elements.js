@@ -154,7 +154,7 @@ function externalSelect(element, where, ctx) {
     send();
   };
   let timer = null;
-  input.addEventListener("input", () => {
+  const load = () => {
     clearTimeout(timer);
     if (input.value.length < minLength) { list.replaceChildren(); return; }
     timer = setTimeout(async () => {
@@ -172,7 +172,10 @@ function externalSelect(element, where, ctx) {
       });
       if (!list.children.length) list.appendChild(el("div", "muted", "No matches"));
     }, 250);
-  });
+  };
+  input.addEventListener("input", load);
+  // With min_query_length 0 Slack lists the options as soon as the menu opens.
+  if (minLength === 0) input.addEventListener("focus", load);
   ctx.register(where.blockId, element.action_id, () => ({
     type: element.type,
     ...(multi ? { selected_options: chosen.map(picked) } : { selected_option: chosen[0] ? picked(chosen[0]) : null }),

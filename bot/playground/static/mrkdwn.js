@@ -16,7 +16,8 @@ export const EMOJI = {
   information_source: "ℹ️", inbox_tray: "📥", heavy_plus_sign: "➕", gear: "⚙️", book: "📖",
   arrows_counterclockwise: "🔄", arrow_forward: "▶️", arrow_down: "⬇️", alarm_clock: "⏰",
   fire: "🔥", bug: "🐛", star: "⭐", pray: "🙏", smile: "😄", x: "❌", calling: "📲",
-  memory: "🧠", v1: "1️⃣", remind: "🔔",
+  memory: "🧠", v1: "1️⃣", remind: "🔔", sparkles: "✨", wrench: "🔧", mega: "📣", package: "📦",
+  chart_with_upwards_trend: "📈", clipboard: "📋", email: "📧", link: "🔗", lock: "🔒", new: "🆕",
 };
 
 export function emoji(name) {
