@@ -1,4 +1,4 @@
-"""Browser fixtures: the system Chromium driven by Playwright, and a real `opsbot playground`.
+"""Browser fixtures: the system Chromium driven by Playwright, and the real playground.
 
 Chromium comes from the OS (`apt-get install chromium`; .ci/run installs it), never from
 `playwright install`, which downloads a browser build and cannot work offline. Without a Chromium
@@ -11,18 +11,18 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
+from bot.config import load_settings
+from bot.playground.app import Playground
 from tests.conftest import BACKEND
-from tests.support.process import OpsbotProcess, clean_env, free_port
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -111,33 +111,30 @@ def harness_url() -> Iterator[str]:
     server.server_close()
 
 
+@contextmanager
+def _running_playground(data_dir: Path) -> Iterator[str]:
+    """The real playground (core's code: the app, its scheduler and sender behind the local
+    workspace) started empty, in this process, on a free port; yields its URL."""
+    running = Playground(load_settings(_env_file=None), data_dir=data_dir, port=0)
+    running.start(seed=False)
+    try:
+        yield running.url.rstrip("/")
+    finally:
+        running.stop()
+
+
 @pytest.fixture
 def playground(tmp_path: Path) -> Iterator[str]:
-    """A real `opsbot playground --no-browser --empty` on a free port; yields its URL."""
-    port = free_port()
-    env = clean_env(PORT=str(port), OPSBOT_HOME=str(tmp_path))
-    process = OpsbotProcess(["playground", "--no-browser", "--empty"], env=env, cwd=tmp_path)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        if process.proc.poll() is not None:
-            raise AssertionError(f"opsbot playground exited:\n{process.peek_stderr()}")
-        try:
-            if httpx.get(f"{url}/playground/state?as=UDANA", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            process.proc.kill()
-            raise AssertionError(f"opsbot playground never answered:\n{process.peek_stderr()}")
-        time.sleep(0.2)
-    yield url
-    process.proc.terminate()
-    try:
-        process.proc.wait(timeout=20)
-    except Exception:
-        process.proc.kill()
-        raise
+    """A fresh empty playground per test: the ritual flows assert on what they alone did."""
+    with _running_playground(tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def shared_playground(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One playground for a module whose tests each use their own people and channels."""
+    with _running_playground(tmp_path_factory.mktemp("playground")) as url:
+        yield url
 
 
 def screenshot(page: Any, name: str) -> None:

@@ -20,7 +20,7 @@ def action(action_id: str) -> str:
     return f'[data-action-id="{action_id}"]'
 
 
-class Playground:
+class PlaygroundPage:
     def __init__(self, page: Any, url: str) -> None:
         self.page = page
         self.url = url

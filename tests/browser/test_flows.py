@@ -14,11 +14,11 @@ from bot.rituals.feedback.ids import FeedbackIds
 from bot.rituals.releases.ids import ReleaseIds
 from bot.rituals.triage.ids import TriageIds
 from tests.browser.conftest import screenshot
-from tests.browser.pages import Playground, action
+from tests.browser.pages import PlaygroundPage, action
 
 
 def test_captured_feedback_shows_in_the_digest_run_now(page: Any, playground: str) -> None:
-    pg = Playground(page, playground)
+    pg = PlaygroundPage(page, playground)
     pg.open_as("UJESS")
     pg.go("CFEEDBACK")
 
@@ -45,7 +45,7 @@ def test_captured_feedback_shows_in_the_digest_run_now(page: Any, playground: st
 def test_a_ticket_reaches_the_triage_thread_and_a_bug_decision_is_answered(
     page: Any, playground: str
 ) -> None:
-    pg = Playground(page, playground)
+    pg = PlaygroundPage(page, playground)
     pg.open_as("UAMARA")
     pg.go("CTRIAGE")
 
@@ -84,7 +84,7 @@ def _call_day(page: Any) -> str:
 def test_buddies_join_get_paired_share_a_call_and_capture_takeaways(
     page: Any, playground: str
 ) -> None:
-    pg = Playground(page, playground)
+    pg = PlaygroundPage(page, playground)
     pg.open_as("UPRIYA")
     pg.go("CBUDDIES")
     pg.type("/buddy join pm")
@@ -134,7 +134,7 @@ def test_buddies_join_get_paired_share_a_call_and_capture_takeaways(
 def test_a_release_is_previewed_published_and_its_feedback_submitter_told(
     page: Any, playground: str
 ) -> None:
-    pg = Playground(page, playground)
+    pg = PlaygroundPage(page, playground)
     pg.open_as("UJESS")
     pg.go("CFEEDBACK")
     pg.type("/feedback Globex wants faster CSV exports")

@@ -86,7 +86,9 @@ export function blockContext(source, extra = {}) {
 // One POST, then a fresh read of the state; a refusal is shown as a notice, never swallowed.
 export async function send(path, body, { quiet = false } = {}) {
   const answer = await post(path, { as: ui.as, ...body });
-  if (answer.ok === false && !quiet && !answer.errors) {
+  // A refusal with an `error` comes from the workspace itself; the app's own non-2xx answers
+  // are already in the state's notices, so they are not listed twice.
+  if (answer.ok === false && !quiet && answer.error) {
     ui.localNotices.push({ at: new Date().toISOString(), text: `${path}: ${answer.error || "refused"}`, raw: { request: body, answer } });
   }
   await refresh(true);

@@ -64,7 +64,8 @@ function angle(inner, ctx) {
     return el("span", "mention special", "@" + what.split("^")[0]);
   }
   const href = safeHref(unescapeSlack(target));
-  if (!href) return document.createTextNode(unescapeSlack(label || target));
+  // Not a link Slack would make (no http/https/mailto): show the characters as typed.
+  if (!href) return document.createTextNode(label ? unescapeSlack(label) : `<${unescapeSlack(inner)}>`);
   const a = el("a", null, unescapeSlack(label || target));
   a.href = href;
   a.target = "_blank";
