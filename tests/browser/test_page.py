@@ -5,6 +5,7 @@ the notices strip that shows what went wrong instead of hiding it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -25,7 +26,9 @@ def test_the_people_switch_lists_everyone_with_title_and_local_time(
     options = page.locator("#as-select option").all_inner_texts()
 
     assert len(options) == len(PEOPLE)
-    assert any("(admin)" in o for o in options)
+    assert [o.split(" · ")[0] for o in options] == [p.real_name for p in PEOPLE]
+    assert [o.split(" · ")[1] for o in options] == [p.part.value for p in PEOPLE]
+    assert all(re.fullmatch(r"\d\d:\d\d", o.split(" · ")[2]) for o in options)
     expect(page.locator("#me-title")).to_have_text("Solutions engineer")
     expect(page.locator("#me-time")).to_contain_text("Asia/Tokyo")
 

@@ -47,6 +47,10 @@ export function localTime(zone, iso) {
   return new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", hour: "2-digit", minute: "2-digit" }).format(when);
 }
 
+function clockTime(zone, iso) {
+  return new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+}
+
 // What every Block Kit surface gets: names for mentions, lists for selects, the acting person's
 // zone, and the three calls back to the workspace (act, options, confirm).
 export function blockContext(source, extra = {}) {
@@ -121,11 +125,17 @@ function drawPeople() {
   const select = $("as-select");
   if (select.options.length !== s.users.length) {
     select.replaceChildren(...s.users.map((u) => {
-      const o = el("option", null, `${u.real_name} · ${u.part}${u.is_admin ? " (admin)" : ""}`);
+      const o = el("option", null, u.real_name);
       o.value = u.id;
       return o;
     }));
   }
+  // Everyone's local time, so "who is awake now" is visible before switching.
+  Array.from(select.options).forEach((o, i) => {
+    const u = s.users[i];
+    o.textContent = `${u.real_name} · ${u.part} · ${clockTime(u.tz, s.now)}`;
+    o.title = `${u.title}, ${u.tz}`;
+  });
   select.value = ui.as;
   $("me-title").textContent = s.me.title;
   $("me-time").textContent = `${localTime(s.me.tz, s.now)} local · ${s.me.tz}`;

@@ -97,9 +97,17 @@ export function messageNode(ui, channel, m, { inThread = false } = {}) {
   else body.appendChild(el("div", "text")).appendChild(mrkdwn(m.text || "", blockContext(source)));
   (m.files || []).forEach((f) => {
     const link = el("a", "file", `📎 ${f.title || f.name}`);
-    if (f.url && /^(https?:|\/)/.test(f.url)) link.href = f.url;
+    const href = f.url && /^(https?:|\/)/.test(f.url) ? f.url : null;
+    if (href) link.href = href;
     link.target = "_blank";
     body.appendChild(link);
+    // Images show inline, as Slack shows an uploaded chart.
+    if (href && /\.(png|jpe?g|gif|webp)$/i.test(f.name || href)) {
+      const img = el("img", "file-image");
+      img.src = href;
+      img.alt = f.title || f.name || "";
+      body.appendChild(img);
+    }
   });
   if (!m.ephemeral) body.appendChild(reactionRow(ui, channel, m));
   if (!inThread && m.reply_count) {
