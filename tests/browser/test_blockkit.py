@@ -128,3 +128,84 @@ def test_mrkdwn_formats_and_never_runs_untrusted_text_as_html(page: Any, harness
     assert case.locator("img").count() == 0
     assert "<script>" in case.inner_text()
     assert page.evaluate("window.pwned") is None
+
+
+CONFIRMED_BUTTONS = [
+    {
+        "type": "actions",
+        "block_id": "b1",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": "delete",
+                "value": "7",
+                "style": "danger",
+                "text": {"type": "plain_text", "text": "Delete"},
+                "confirm": {
+                    "title": {"type": "plain_text", "text": "Delete it?"},
+                    "text": {"type": "mrkdwn", "text": "This cannot be *undone*."},
+                    "confirm": {"type": "plain_text", "text": "Delete"},
+                    "deny": {"type": "plain_text", "text": "Keep"},
+                    "style": "danger",
+                },
+            },
+            {
+                "type": "overflow",
+                "action_id": "more",
+                "options": [
+                    {"text": {"type": "plain_text", "text": "Snooze"}, "value": "snooze"},
+                    {"text": {"type": "plain_text", "text": "Archive"}, "value": "archive"},
+                ],
+            },
+            {
+                "type": "static_select",
+                "action_id": "pick",
+                "option_groups": [
+                    {
+                        "label": {"type": "plain_text", "text": "Teams"},
+                        "options": [
+                            {"text": {"type": "plain_text", "text": "Billing"}, "value": "b"}
+                        ],
+                    }
+                ],
+            },
+        ],
+    }
+]
+
+
+def test_a_confirm_dialog_stops_the_action_until_confirmed(page: Any, harness_url: str) -> None:
+    page.goto(f"{harness_url}/harness.html")
+    page.wait_for_function("window.harnessReady === true")
+    page.evaluate("b => window.renderSurface('confirm', b)", CONFIRMED_BUTTONS)
+
+    page.locator('[data-action-id="delete"]').click()
+    dialog = page.locator(".confirm-dialog")
+    asked = dialog.locator("h3").inner_text()
+    dialog.locator("button", has_text="Keep").click()
+    after_deny = page.evaluate("window.sent.length")
+    page.locator('[data-action-id="delete"]').click()
+    page.locator(".confirm-dialog button", has_text="Delete").click()
+    sent = page.evaluate("window.sent")
+
+    assert asked == "Delete it?"
+    assert after_deny == 0
+    assert [s["action"]["action_id"] for s in sent] == ["delete"]
+    assert sent[0]["action"]["value"] == "7"
+
+
+def test_overflow_and_grouped_select_send_the_chosen_option(page: Any, harness_url: str) -> None:
+    page.goto(f"{harness_url}/harness.html")
+    page.wait_for_function("window.harnessReady === true")
+    page.evaluate("b => window.renderSurface('menus', b)", CONFIRMED_BUTTONS)
+
+    page.locator('[data-action-id="more"]').click()
+    page.locator(".bk-overflow .menu-item", has_text="Archive").click()
+    page.locator('select[data-action-id="pick"]').select_option("b")
+    sent = page.evaluate("window.sent")
+
+    assert [(s["action"]["action_id"], s["action"]["selected_option"]["value"]) for s in sent] == [
+        ("more", "archive"),
+        ("pick", "b"),
+    ]
+    assert page.locator('select[data-action-id="pick"] optgroup').get_attribute("label") == "Teams"
