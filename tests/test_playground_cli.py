@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -38,10 +39,12 @@ def _printed_url(process: OpsbotProcess, timeout: float = 60.0) -> str:
 
 
 def test_playground_starts_on_a_free_port_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    """Without a desktop (no DISPLAY) it says where to point a browser instead of opening one."""
+    env = clean_env(PORT="0", SLACK_BOT_TOKEN="xoxb-real-looking-token-never-used")
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
     process = OpsbotProcess(
-        ["playground", "--no-browser", "--empty", "--data-dir", str(tmp_path / "pg")],
-        env=clean_env(PORT="0", SLACK_BOT_TOKEN="xoxb-real-looking-token-never-used"),
-        cwd=tmp_path,
+        ["playground", "--empty", "--data-dir", str(tmp_path / "pg")], env=env, cwd=tmp_path
     )
     url = _printed_url(process)
 
@@ -56,4 +59,22 @@ def test_playground_starts_on_a_free_port_answers_and_stops_on_ctrl_c(tmp_path: 
     assert health == {"status": "ok", "database": "up", "slack": "ok"}
     assert code == 0
     assert "opsbot playground stopped" in process.stdout
+    assert f"no desktop here: open {url} in a browser" in process.stdout
     assert (tmp_path / "pg" / "opsbot.db").is_file()
+
+
+def test_playground_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = OpsbotProcess(
+            ["playground", "--no-browser", "--empty", "--data-dir", str(tmp_path / "pg")],
+            env=clean_env(PORT=str(port)),
+            cwd=tmp_path,
+        )
+        code = process.finish(timeout=60)
+
+    assert code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in process.stderr
+    assert "Traceback" not in process.stderr

@@ -16,7 +16,7 @@ from typing import Any
 from bot.playground.people import BOT_USER_ID, PEOPLE
 from bot.playground.signer import Signer, user_field
 from bot.playground.slack_side import AppLink, apply_response
-from bot.playground.workspace import Message, ResponseTarget, Workspace
+from bot.playground.workspace import Conversation, Message, ResponseTarget, Workspace
 
 Reply = dict[str, Any]
 
@@ -104,7 +104,7 @@ class PageActions:
             text=text.strip(),
             user_id=user,
             channel_id=channel,
-            channel_name=self.ws.conversations[channel].name,
+            channel_name=_channel_name(self.ws.conversations[channel]),
             trigger_id=self.trigger(user),
             response_url=self._response_url(user, channel),
         )
@@ -249,6 +249,11 @@ class PageActions:
         if user in self.ws.homes:
             event["view"] = as_sent(self.ws.homes[user])
         return self._event(event, "app_home_opened")
+
+
+def _channel_name(conversation: Conversation) -> str:
+    """A slash command's `channel_name`: Slack says "directmessage" for a DM."""
+    return "directmessage" if conversation.kind == "im" else conversation.name
 
 
 def _values(values: Any) -> dict[str, Any]:

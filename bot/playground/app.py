@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.db import upgrade_database
 from bot.playground.actions import PageActions, PageError
 from bot.playground.clock import PlaygroundClock
+from bot.playground.github import LocalGitHub
 from bot.playground.notices import NoticeHandler
 from bot.playground.people import PEOPLE
 from bot.playground.rituals import RitualClock, scheduled_rituals
@@ -64,6 +65,8 @@ def playground_settings(base: Settings, *, data_dir: Path, api_url: str, port: i
             "slack_api_url": api_url,
             "github_api_url": api_url.removesuffix("api/") + "github",
             "github_token": None,
+            # The local GitHub (github.py) is plain http on this host: let trackers reach it.
+            "tracker_allowed_hosts": ["http://127.0.0.1"],
             "database_url": f"sqlite:///{data_dir / 'opsbot.db'}",
             "auto_migrate": True,
             "host": "127.0.0.1",
@@ -72,9 +75,24 @@ def playground_settings(base: Settings, *, data_dir: Path, api_url: str, port: i
     )
 
 
-def _bot_events() -> frozenset[str]:
-    manifest = build_manifest(url=None, socket=False, rituals=INSTALLED)
-    return frozenset(manifest["settings"]["event_subscriptions"]["bot_events"])
+def _manifest() -> dict[str, Any]:
+    """The app's manifest: what Slack knows of it (its events, commands and shortcuts)."""
+    manifest: dict[str, Any] = build_manifest(url=None, socket=False, rituals=INSTALLED)
+    return manifest
+
+
+def _app_surfaces(manifest: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    """The commands and shortcuts the page offers, as Slack offers them: from the manifest."""
+    features = manifest["features"]
+    commands = [
+        {k: c[k] for k in ("command", "description", "usage_hint") if k in c}
+        for c in features.get("slash_commands", [])
+    ]
+    shortcuts = [
+        {k: s[k] for k in ("callback_id", "name", "type", "description") if k in s}
+        for s in features.get("shortcuts", [])
+    ]
+    return {"commands": commands, "shortcuts": shortcuts}
 
 
 class Playground:
@@ -90,11 +108,14 @@ class Playground:
         self.url = f"http://127.0.0.1:{self.server.effective_port}/"
         data_dir.mkdir(parents=True, exist_ok=True)
         database = data_dir / "opsbot.db"
+        self.database = database
         for stale in (database, data_dir / "opsbot.db-wal", data_dir / "opsbot.db-shm"):
             stale.unlink(missing_ok=True)
         self.settings = playground_settings(
             base, data_dir=data_dir, api_url=self.url + "api/", port=self.server.effective_port
         )
+        manifest = _manifest()
+        self._surfaces = _app_surfaces(manifest)
         self.web_api = WebApi(self.workspace, base_url=lambda: self.url)
         self.signer = Signer(self.settings.secret(self.settings.slack_signing_secret) or "")
         self.link = AppLink(self.workspace, events_url=self.url + "slack/events")
@@ -103,9 +124,10 @@ class Playground:
             signer=self.signer,
             link=self.link,
             base_url=lambda: self.url,
-            bot_events=_bot_events(),
+            bot_events=frozenset(manifest["settings"]["event_subscriptions"]["bot_events"]),
         )
         self.views = ViewActions(self.actions)
+        self.github = LocalGitHub(self.workspace, base_url=self.url)
         self._notices = NoticeHandler(self.workspace)
         self.container: Container | None = None
         self.rituals: RitualClock | None = None
@@ -140,7 +162,13 @@ class Playground:
         except ModuleNotFoundError:
             self.workspace.notice("no seed data in this build (bot/playground/seed.py)", None)
             return
-        summary = seed.seed_month(container, now=self.clock())
+        try:
+            summary = seed.seed_month(container, now=self.clock())
+        except Exception:
+            # Seed data is a convenience: without it the playground still works (as with
+            # --empty), and the failure is on the page as a notice (notices.py) and in the log.
+            logger.exception("the playground's seed data could not be written")
+            return
         logger.info("playground seeded: %s", summary)
 
     def wait(self) -> None:
@@ -163,7 +191,11 @@ class Playground:
     def state(self, user: str, since: int | None) -> dict[str, Any]:
         if not any(p.id == user for p in PEOPLE):
             raise PageError(f"unknown user {user!r}")
-        return state_for(self.workspace, user=user, since=since, rituals=scheduled_rituals())
+        found = state_for(self.workspace, user=user, since=since, rituals=scheduled_rituals())
+        if not found.get("unchanged"):
+            found["issues"] = self.github.listed()
+            found.update(self._surfaces)
+        return found
 
     def run(self, body: dict[str, Any]) -> dict[str, Any]:
         if self.rituals is None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
+import sys
+import threading
 import webbrowser
 from pathlib import Path
 from types import FrameType
@@ -23,7 +26,15 @@ def data_dir_for(args: argparse.Namespace) -> Path:
 
 
 def run_playground(settings: Settings, args: argparse.Namespace) -> int:
-    playground = Playground(settings, data_dir=data_dir_for(args), port=settings.port)
+    try:
+        playground = Playground(settings, data_dir=data_dir_for(args), port=settings.port)
+    except OSError as error:
+        print(
+            f"opsbot: cannot listen on 127.0.0.1:{settings.port} ({error.strerror or error}); "
+            "set PORT to a free port (PORT=0 picks one)",
+            file=sys.stderr,
+        )
+        return 2
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         logger.info("received %s, stopping the playground", signal.Signals(signum).name)
@@ -33,11 +44,27 @@ def run_playground(settings: Settings, args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_signal)
     try:
         playground.start(seed=not args.empty)
-        print(f"opsbot playground: {playground.url}  (Ctrl-C stops it)", flush=True)
+        print(
+            f"opsbot playground: {playground.url}  (Ctrl-C stops it; its database is "
+            f"{playground.database}, recreated at each start)",
+            flush=True,
+        )
         if not args.no_browser:
-            webbrowser.open(playground.url)
+            _open_browser(playground.url)
         playground.wait()
     finally:
         playground.stop()
     print("opsbot playground stopped", flush=True)
     return 0
+
+
+def _open_browser(url: str) -> None:
+    """Opens the page in the system browser, unless there is no desktop (a server, a container):
+    there `webbrowser` would start a text browser in this terminal. On its own thread, so a
+    browser that takes its time never holds up the playground."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        print(f"no desktop here: open {url} in a browser", flush=True)
+        return
+    threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()

@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.playground.people import PEOPLE, TEAM_ID, TEAM_NAME, Part
+from bot.playground.seed_buddies import seed_buddies
 from bot.playground.seed_feedback import seed_feedback
+from bot.playground.seed_releases import seed_releases
+from bot.playground.seed_reporting import seed_reporting
 from bot.playground.seed_schedules import WORKSPACE_TIME_ZONE, seed_schedules
 from bot.playground.seed_time import SeedClock
 from bot.playground.seed_triage import seed_triage
@@ -74,10 +77,19 @@ def seed_month(container: Container, *, now: datetime) -> SeedSummary:
     clock = SeedClock(now=now, time_zone=WORKSPACE_TIME_ZONE)
     summary = SeedSummary()
     summary.people = _seed_workspace(container, clock)
-    summary.feedback = seed_feedback(container, clock).created
+    feedback = seed_feedback(container, clock)
+    summary.feedback = feedback.created
     triage = seed_triage(container, clock)
     summary.counts["tickets"] = triage.tickets
     summary.counts["triage decisions"] = triage.decided
+    buddies = seed_buddies(container, clock)
+    summary.counts["buddy pairs"] = buddies.pairs
+    summary.counts["buddy calls"] = buddies.calls
+    releases = seed_releases(container, clock, feedback)
+    summary.counts["releases published"] = releases.published
+    summary.counts["release drafts"] = releases.drafts
+    reporting = seed_reporting(container, clock)
+    summary.counts["pulse answers"] = reporting.answers
     summary.schedules = seed_schedules(container, clock)
     logger.info("playground seed: %s", summary.describe())
     return summary

@@ -16,14 +16,18 @@ from sqlalchemy.orm import Session
 
 from bot.integrations.tracker_types import IssueTracker, TrackerConfig, TrackerError
 from bot.outbox.domain import OutgoingPost
+from bot.outbox.service import Outbox
 from bot.rituals.feedback.service import FeedbackService
 from bot.rituals.triage.metrics import TriageMetrics
 from bot.rituals.triage.service import TriageService
 from bot.wiring import Container
 
 
-class NothingPosted:
-    """An outbox port that stores nothing: what the past would have posted was posted then."""
+class NothingPosted(Outbox):
+    """An outbox that stores nothing: what the past would have posted was posted then."""
+
+    def __init__(self) -> None:
+        pass  # no sessions: it never writes
 
     def enqueue(
         self,

@@ -44,8 +44,8 @@ PLANNED: tuple[PlannedSchedule, ...] = (
         TriageRituals.THREAD, "support-triage", ScheduleRule.weekly("tue", "10:00"), {}
     ),
     PlannedSchedule(BuddyRitual.PAIRING, "pm-sales-buddies", ScheduleRule.monthly(1, "09:00"), {}),
-    # The leader also sweeps reminders every 5 minutes; this hourly run is the scheduled safety net.
-    PlannedSchedule(BuddyRitual.REMINDERS, "pm-sales-buddies", cron_rule("0 * * * *"), {}),
+    # The leader sweeps reminders every 5 minutes anyway; a daily run is the scheduled safety net.
+    PlannedSchedule(BuddyRitual.REMINDERS, "pm-sales-buddies", cron_rule("0 8 * * *"), {}),
     PlannedSchedule(BuddyRitual.DIGEST, "pm-sales-buddies", ScheduleRule.monthly(1, "10:00"), {}),
     PlannedSchedule(RELEASE_ROLLUP, "releases", ScheduleRule.monthly(1, "11:00"), {}),
     PlannedSchedule(
@@ -81,7 +81,9 @@ def seed_schedules(container: Container, clock: SeedClock) -> int:
             ritual=str(planned.ritual),
             channel_ids=[channel_named(planned.channel).id],
             rule=planned.rule,
-            now=clock.days_ago(33),
+            # Saved as of now: the outbox of this new workspace holds no past runs (the seed
+            # posts no history), so stats must not count a month of runs as missed.
+            now=clock.now,
             options=planned.options,
             user_id=SEEDED_BY,
         )

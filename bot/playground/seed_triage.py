@@ -27,6 +27,7 @@ from bot.rituals.triage.domain import (
     TicketDraft,
     TicketStatus,
 )
+from bot.rituals.triage.ids import PARENT_PART
 from bot.rituals.triage.ports import NewEvent
 from bot.rituals.triage.service import TriageService
 from bot.rituals.triage.ticket_store import SqlTicketStore
@@ -57,22 +58,23 @@ def seed_triage(container: Container, clock: SeedClock) -> SeededTriage:
     triage = past_triage(container)
     session_start = last_session_start(clock)
     channel = channel_named("support-triage").id
-    triage.save_settings(
-        team_id=TEAM_ID,
-        form=SettingsForm(
-            channel_id=channel,
-            sla_days="7",
-            tracker_kind=None,
-            tracker_project="",
-            tracker_url="",
-            tracker_user="",
-            tracker_token="",
-            new_webhook_secret=False,
-        ),
-        user_id=ADMIN,
-        now=clock.days_ago(33),
-        look_up_hosts=False,
-    )
+    if triage.settings(team_id=TEAM_ID).channel_id != channel:  # once: saving is audited
+        triage.save_settings(
+            team_id=TEAM_ID,
+            form=SettingsForm(
+                channel_id=channel,
+                sla_days="7",
+                tracker_kind=None,
+                tracker_project="",
+                tracker_url="",
+                tracker_user="",
+                tracker_token="",
+                new_webhook_secret=False,
+            ),
+            user_id=ADMIN,
+            now=clock.days_ago(33),
+            look_up_hosts=False,
+        )
     seeded = SeededTriage()
     ids: dict[str, int] = {}
     known = {t.title: t.id for t in triage.export(team_id=TEAM_ID)}
@@ -90,6 +92,15 @@ def seed_triage(container: Container, clock: SeedClock) -> SeededTriage:
                 now=session_start,
             )
             seeded.session_id = plan.session_id
+            # The thread went out then (its ts, as the sender's after_delivery records it),
+            # so the session counts as held; its messages predate the local workspace.
+            triage.record_delivery(
+                team_id=TEAM_ID,
+                channel_id=channel,
+                period=_period(session_start.astimezone(ZoneInfo(clock.time_zone))),
+                sent={PARENT_PART: f"{int(session_start.timestamp())}.000100"},
+                now=session_start,
+            )
     seeded.decided = _decide(container, triage, ids, session_start)
     _assign_owners(triage, ids, clock)
     if seeded.session_id is not None:

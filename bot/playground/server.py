@@ -4,8 +4,8 @@
 - `/api/<method>`: the local Slack Web API (SLACK_API_URL points here).
 - `/respond/<token>`, `/upload/<file>`: response_url posts and file upload bytes.
 - `/playground/...`: the page's JSON (API.md).
-- `/github/...`: where the app's GitHub calls land, so nothing leaves the machine; shown as a
-  notice.
+- `/github/...`: where the app's GitHub calls land, so nothing leaves the machine: issues are
+  filed in a local GitHub (github.py), anything else is GitHub's 404 and a notice.
 - everything else (`/slack/events`, `/healthz`, ...): the app's own WSGI app, untouched.
 """
 
@@ -23,6 +23,7 @@ from bot.playground.actions import PageError
 from bot.playground.slack_side import post_to_response_url
 
 STATIC = Path(__file__).resolve().parent / "static"
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 OWN_PREFIXES = ("/playground/", "/api/", "/respond/", "/upload/", "/static/", "/github/")
 
 StartResponse = Callable[..., Any]
@@ -38,6 +39,12 @@ class Router:
         self.app: WsgiApp | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        host = str(environ.get("HTTP_HOST") or "").rsplit(":", 1)[0]
+        if host not in LOCAL_HOSTS:
+            # Only this machine's browser: a web page elsewhere whose name resolves to
+            # 127.0.0.1 (DNS rebinding) cannot drive the playground or read its state.
+            start_response("403 Forbidden", [("Content-Type", "text/plain")])
+            return [b"the playground answers only http://127.0.0.1 and http://localhost"]
         path = environ.get("PATH_INFO") or "/"
         if path == "/" or path.startswith(OWN_PREFIXES) or self.app is None:
             return self._playground.wsgi_app(environ, start_response)
@@ -114,6 +121,23 @@ def create_playground_web(playground: Any) -> Flask:
             mimetype="application/octet-stream",
             headers={"Content-Disposition": f'attachment; filename="{announced["name"]}"'},
         )
+
+    @web.post("/github/repos/<owner>/<repo>/issues")
+    def github_issue(owner: str, repo: str) -> tuple[Response, int]:
+        token = (request.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+        payload = request.get_json(silent=True)
+        fields = payload if isinstance(payload, dict) else {}
+        status, body = playground.github.create_issue(
+            repo=f"{owner}/{repo}", token=token, payload=fields
+        )
+        return jsonify(body), status
+
+    @web.get("/playground/github/<owner>/<repo>/issues/<int:number>")
+    def github_issue_page(owner: str, repo: str, number: int) -> Response:
+        issue = playground.github.find(f"{owner}/{repo}", number)
+        if issue is None:
+            abort(404)
+        return jsonify(issue.as_json())
 
     @web.route("/github/<path:rest>", methods=["GET", "POST", "PATCH", "PUT", "DELETE"])
     def github(rest: str) -> tuple[Response, int]:

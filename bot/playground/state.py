@@ -6,6 +6,7 @@ of that person only: the page shows what that person would see in Slack, nothing
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -85,8 +86,9 @@ def state_for(
             "users": [person_json(p) for p in PEOPLE],
             "conversations": [_conversation_json(c) for c in visible],
             "messages": messages,
-            "views": [dict(v) for v in ws.views.get(user, [])],
-            "home": ws.homes.get(user),
+            # Copies: the page's JSON is written after the lock is let go.
+            "views": copy.deepcopy(ws.views.get(user, [])),
+            "home": copy.deepcopy(ws.homes.get(user)),
             "notices": [{"at": n.at, "text": n.text, "raw": n.raw} for n in ws.notices],
             "rituals": list(rituals),
         }

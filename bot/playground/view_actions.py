@@ -30,6 +30,12 @@ class ViewActions:
             raise PageError(f"no open view {view_id} for {user}")
         return user, self.ws.views[user][place[1]]
 
+    def _home(self, user: str) -> dict[str, Any]:
+        home = self.ws.homes.get(user)
+        if home is None:
+            raise PageError(f"{user} has no published Home")
+        return home
+
     def submit(self, body: dict[str, Any]) -> Reply:
         user, view = self._open_view(body)
         values = body.get("values")
@@ -77,14 +83,17 @@ class ViewActions:
     def close(self, body: dict[str, Any]) -> Reply:
         user, view = self._open_view(body)
         sent = as_sent(view)
-        self.ws.pop_view(user, view["id"])
+        if view.get("clear_on_close"):
+            self.ws.clear_views(user)
+        else:
+            self.ws.pop_view(user, view["id"])
         if not view.get("notify_on_close"):
             return {"ok": True, "sent": False}
         payload = {
             "type": "view_closed",
             "user": user_field(user),
             "view": sent,
-            "is_cleared": False,
+            "is_cleared": bool(view.get("clear_on_close")),
         }
         answer = self._actions.link.send(
             self._actions.signer.interaction(payload), what=f"close {view.get('callback_id')}"
@@ -101,12 +110,13 @@ class ViewActions:
             "value": str(body.get("value") or ""),
             "action_ts": f"{time.time():.6f}",
         }
-        if body.get("view_id"):
-            _, view = self._open_view(body)
+        source = body.get("source") or {}
+        if body.get("view_id") or source.get("kind") == "home":
+            home = source.get("kind") == "home" and not body.get("view_id")
+            view = self._home(user) if home else self._open_view(body)[1]
             payload["container"] = {"type": "view", "view_id": view["id"]}
             payload["view"] = as_sent(view)
         else:
-            source = body.get("source") or {}
             channel = self._actions.channel_for(source.get("channel"), user)
             payload["container"] = {
                 "type": "message",

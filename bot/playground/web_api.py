@@ -120,7 +120,7 @@ class WebApi:
             return {"ok": False, "error": "channel_not_found"}
         with self.ws.lock:
             message = self.ws.find(channel, str(params.get("ts") or ""))
-            if message is None:
+            if message is None or message.ephemeral_for:  # Slack cannot edit ephemerals
                 return {"ok": False, "error": "message_not_found"}
             if not message.bot:
                 return {"ok": False, "error": "cant_update_message"}
@@ -143,7 +143,8 @@ class WebApi:
         if channel is None:
             return {"ok": False, "error": "channel_not_found"}
         ts = str(params.get("ts") or "")
-        if not self.ws.remove(channel, ts):
+        found = self.ws.find(channel, ts)
+        if found is None or found.ephemeral_for or not self.ws.remove(channel, ts):
             return {"ok": False, "error": "message_not_found"}
         return {"ok": True, "channel": channel, "ts": ts}
 
