@@ -77,7 +77,13 @@ function selectKind(element, ctx) {
   const multi = element.type.startsWith("multi_");
   const base = element.type.replace(/^multi_/, "");
   const users = ctx.userList || [];
-  const convs = (ctx.conversationList || []).filter((c) => base !== "channels_select" || c.kind === "channel");
+  // conversations_select's filter.include names Slack's kinds; the workspace has public channels,
+  // DMs and group DMs.
+  const include = (element.filter && element.filter.include) || null;
+  const kindName = { channel: "public", im: "im", mpim: "mpim" };
+  const convs = (ctx.conversationList || [])
+    .filter((c) => base !== "channels_select" || c.kind === "channel")
+    .filter((c) => !include || include.includes(kindName[c.kind]));
   if (base === "static_select") {
     const options = allOptions(element);
     return {
