@@ -9,7 +9,9 @@ scripts/test only: the playground is SQLite by design, so the Postgres half has 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -138,6 +140,13 @@ def shared_playground(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 def screenshot(page: Any, name: str) -> None:
-    """Saves docs/playground/<name>.png (the README shows them)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    """Takes the flow's screenshot. With OPSBOT_SCREENSHOTS=1 it replaces
+    docs/playground/<name>.png (the README shows them); otherwise it goes to a temporary folder,
+    so an ordinary test run leaves the repository's images alone."""
+    folder = SCREENSHOTS if os.environ.get("OPSBOT_SCREENSHOTS") == "1" else _scratch()
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"))
+
+
+def _scratch() -> Path:
+    return Path(tempfile.gettempdir()) / "opsbot-playground-screenshots"

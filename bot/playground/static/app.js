@@ -9,6 +9,7 @@ import { initComposers, renderConversation, renderThread } from "./messages.js";
 import { renderHome, renderModal } from "./surfaces.js";
 
 const POLL_MS = 700;
+const FALLBACK_USER = "UDANA";  // bot/playground/people.py's admin, to ask who else is there
 const $ = (id) => document.getElementById(id);
 
 const ui = {
@@ -233,9 +234,13 @@ function draw() {
 async function refresh(force = false) {
   if (!ui.as) return;
   try {
-    const answer = await getState(ui.as, force ? null : ui.version);
+    const asked = ui.as;
+    const answer = await getState(asked, force ? null : ui.version);
     $("offline").classList.add("hidden");
     if (answer.unchanged) return;
+    // Polls overlap: never let an answer for someone else, or an older one, replace a newer.
+    if (asked !== ui.as || (answer.me && answer.me.id !== ui.as)) return;
+    if (!force && ui.version != null && answer.version < ui.version) return;
     ui.state = answer;
     ui.version = answer.version;
     draw();
@@ -246,14 +251,17 @@ async function refresh(force = false) {
 }
 
 async function start() {
-  if (!ui.as) {
-    const first = await getState("UDANA").catch(() => null);
-    ui.as = first ? first.users[0].id : "UDANA";
+  // A remembered person who is not in this workspace (or none yet): start as its first person.
+  const known = ui.as ? await getState(ui.as).catch(() => null) : null;
+  if (!known) {
+    const first = await getState(FALLBACK_USER).catch(() => null);
+    ui.as = first ? first.users[0].id : FALLBACK_USER;
   }
   $("as-select").addEventListener("change", (e) => {
     ui.as = e.target.value;
     localStorage.setItem("playground-as", ui.as);
     ui.threadTs = null;
+    if (ui.place === "home") post("home", { as: ui.as }).then(() => refresh(true));
     refresh(true);
   });
   document.querySelectorAll("[data-advance]").forEach((b) => b.addEventListener("click", async () => {
