@@ -114,11 +114,11 @@ def harness_url() -> Iterator[str]:
 
 
 @contextmanager
-def _running_playground(data_dir: Path) -> Iterator[str]:
+def _running_playground(data_dir: Path, *, seed: bool = False) -> Iterator[str]:
     """The real playground (core's code: the app, its scheduler and sender behind the local
-    workspace) started empty, in this process, on a free port; yields its URL."""
+    workspace) started in this process on a free port, empty unless `seed`; yields its URL."""
     running = Playground(load_settings(_env_file=None), data_dir=data_dir, port=0)
-    running.start(seed=False)
+    running.start(seed=seed)
     try:
         yield running.url.rstrip("/")
     finally:
@@ -136,6 +136,13 @@ def playground(tmp_path: Path) -> Iterator[str]:
 def shared_playground(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One playground for a module whose tests each use their own people and channels."""
     with _running_playground(tmp_path_factory.mktemp("playground")) as url:
+        yield url
+
+
+@pytest.fixture
+def seeded_playground(tmp_path: Path) -> Iterator[str]:
+    """The playground as `opsbot playground` opens it: with the seeded month."""
+    with _running_playground(tmp_path, seed=True) as url:
         yield url
 
 

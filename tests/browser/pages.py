@@ -10,6 +10,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from bot.playground.people import person
+
 # Runs and clock jumps wait for the outbox to deliver, paced about one post a second per
 # channel as in production: give the page time to show them.
 expect.set_options(timeout=30_000)
@@ -28,11 +30,13 @@ class PlaygroundPage:
     def open_as(self, user_id: str) -> None:
         self.page.goto(f"{self.url}/?as={user_id}")
         expect(self.page.locator("#as-select")).to_have_value(user_id)
+        expect(self.page.locator("#me-title")).to_have_text(person(user_id).title)
 
     def act_as(self, user_id: str) -> None:
         self.page.select_option("#as-select", user_id)
-        expect(self.page.locator("#me-title")).not_to_be_empty()
         expect(self.page.locator("#as-select")).to_have_value(user_id)
+        # The page has drawn that person's workspace once it shows their title.
+        expect(self.page.locator("#me-title")).to_have_text(person(user_id).title)
 
     def go(self, place: str) -> None:
         self.page.click(f'#conversations [data-place="{place}"]')
