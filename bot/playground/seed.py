@@ -45,7 +45,8 @@ _ROLE_OF_PART = {
 
 @dataclass
 class SeedSummary:
-    """What one `seed_month` wrote (all zero and `skipped` when the workspace had data)."""
+    """What one `seed_month` seeded, for the log line: all zero and `skipped` when the
+    workspace had data. (A run completing a half-done seed counts what it found again.)"""
 
     skipped: bool = False
     people: int = 0

@@ -96,6 +96,8 @@ CALLS = (
 
 @dataclass
 class SeededBuddies:
+    """Members and calls of the seeded month; pairs this run created."""
+
     members: int = 0
     pairs: int = 0
     calls: int = 0
@@ -134,7 +136,8 @@ def seed_buddies(container: Container, clock: SeedClock) -> SeededBuddies:
     for cycle, at in _cycles(clock, after=enrolled_at + timedelta(hours=1)):
 
         def pair(cycle: str = cycle, at: datetime = at) -> None:
-            seeded.pairs += len(buddies.pair_cycle(team_id=TEAM_ID, cycle=cycle, now=at).pairs)
+            result = buddies.pair_cycle(team_id=TEAM_ID, cycle=cycle, now=at)
+            seeded.pairs += len(result.pairs) if result.created else 0
 
         steps.append((at, pair))
     for call in CALLS:
