@@ -157,3 +157,29 @@ def test_what_the_app_refuses_shows_in_the_notices_strip(page: Any, shared_playg
     expect(strip.locator("#notice-count")).to_contain_text("/nosuchcommand")
     strip.locator("#notice-toggle").click()
     expect(strip.locator(".raw").first).to_contain_text("404")
+
+
+def test_a_reply_in_a_thread_shows_in_the_pane_and_counts_on_the_parent(
+    page: Any, shared_playground: str
+) -> None:
+    pg = PlaygroundPage(page, shared_playground)
+    pg.open_as("ULUIS")
+    pg.go("CRELEASES")
+    pg.type("Does 2.4 fix the export timeout?")
+    parent = pg.message("Does 2.4 fix the export timeout?")
+
+    parent.hover()
+    parent.locator(".hover-actions .reply").click()
+    reply_box = page.locator("#thread-composer textarea")
+    reply_box.fill("Yes, for every account")
+    reply_box.press("Enter")
+
+    expect(pg.thread_message("Yes, for every account")).to_be_visible()
+    expect(pg.message("Does 2.4 fix the export timeout?").locator(".replies")).to_have_text(
+        "1 reply"
+    )
+    expect(
+        page.locator("#message-list > .message", has_text="Yes, for every account")
+    ).to_have_count(0)
+    page.click("#thread-close")
+    expect(page.locator("#thread")).to_be_hidden()

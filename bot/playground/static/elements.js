@@ -240,7 +240,8 @@ function pickerInput(element, where, ctx) {
   } else if (element.type === "timepicker") {
     input.type = "time";
     input.value = element.initial_time || "";
-    read = () => ({ selected_time: input.value || null });
+    // Slack echoes a timepicker's own time zone next to the time.
+    read = () => ({ selected_time: input.value || null, ...(element.timezone ? { timezone: element.timezone } : {}) });
   } else {
     input.type = "datetime-local";
     if (element.initial_date_time) input.value = wallClock(element.initial_date_time, zone);
