@@ -209,3 +209,28 @@ def test_overflow_and_grouped_select_send_the_chosen_option(page: Any, harness_u
         ("pick", "b"),
     ]
     assert page.locator('select[data-action-id="pick"] optgroup').get_attribute("label") == "Teams"
+
+
+def test_typed_values_carry_over_to_a_re_rendered_view(page: Any, harness_url: str) -> None:
+    """What the page does when the app updates an open modal (views.update): like Slack, what
+    was typed stays where block_id and action_id are unchanged."""
+    surfaces = _open(page, harness_url)
+    composer = page.locator('[data-surface="release composer"]')
+    composer.locator("textarea").first.fill("Exports are faster")
+    composer.locator("select[multiple]").first.select_option(["CFEEDBACK"])
+    composer.locator('input[type="radio"]').last.check()
+    composer.locator('input[type="datetime-local"]').fill("2026-12-01T09:30")
+    typed = page.evaluate("window.contexts['release composer'].read()")
+
+    page.evaluate(
+        "([b, s]) => { window.renderSurface('again', b); window.contexts['again'].apply(s); }",
+        [surfaces["release composer"]["blocks"], typed],
+    )
+    again = page.evaluate("window.contexts['again'].read()")
+
+    assert again == typed
+    assert any(
+        a.get("value") == "Exports are faster"
+        for actions in again.values()
+        for a in actions.values()
+    )

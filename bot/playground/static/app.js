@@ -57,6 +57,7 @@ function clockTime(zone, iso) {
 export function blockContext(source, extra = {}) {
   const s = ui.state;
   const values = new Map();
+  const writers = new Map();
   return {
     users: Object.fromEntries(s.users.map((u) => [u.id, u]).concat([[s.team.bot_user_id, { handle: s.team.bot_name }]])),
     channels: Object.fromEntries(s.conversations.map((c) => [c.id, c])),
@@ -65,10 +66,21 @@ export function blockContext(source, extra = {}) {
     channelId: source.channel,
     timeZone: s.me.tz,
     values,
-    register(blockId, actionId, read) {
+    register(blockId, actionId, read, write) {
       if (!blockId || !actionId) return;
       if (!values.has(blockId)) values.set(blockId, new Map());
       values.get(blockId).set(actionId, read);
+      if (write) writers.set(`${blockId}\n${actionId}`, write);
+    },
+    // Puts values read from an earlier render back (same block_id and action_id), as Slack
+    // keeps what a person typed when the app updates the view under them.
+    apply(state) {
+      Object.entries(state || {}).forEach(([blockId, actions]) => {
+        Object.entries(actions || {}).forEach(([actionId, value]) => {
+          const write = writers.get(`${blockId}\n${actionId}`);
+          if (write && value) write(value);
+        });
+      });
     },
     read() {
       const out = {};
@@ -92,8 +104,9 @@ export function blockContext(source, extra = {}) {
 export async function send(path, body, { quiet = false } = {}) {
   const answer = await post(path, { as: ui.as, ...body });
   // A refusal with an `error` comes from the workspace itself; the app's own non-2xx answers
-  // are already in the state's notices, so they are not listed twice.
-  if (answer.ok === false && !quiet && answer.error) {
+  // are already in the state's notices, so they are not listed twice, and a modal's
+  // validation errors show under their fields instead.
+  if (answer.ok === false && !quiet && answer.error && !answer.errors) {
     ui.localNotices.push({ at: new Date().toISOString(), text: `${path}: ${answer.error || "refused"}`, raw: { request: body, answer } });
   }
   await refresh(true);

@@ -21,6 +21,18 @@ function picked(option) {
   return out;
 }
 
+// The values a state entry selects, whatever its element type (for carrying input over).
+function selectedValues(v) {
+  const out = [];
+  if (v.selected_option) out.push(v.selected_option.value);
+  (v.selected_options || []).forEach((o) => out.push(o.value));
+  ["user", "conversation", "channel"].forEach((name) => {
+    if (v[`selected_${name}`]) out.push(v[`selected_${name}`]);
+    (v[`selected_${name}s`] || []).forEach((id) => out.push(id));
+  });
+  return out;
+}
+
 function allOptions(element) {
   if (element.option_groups) return element.option_groups.flatMap((g) => g.options || []);
   return element.options || [];
@@ -124,7 +136,10 @@ function nativeSelect(element, where, ctx) {
   fillSelect(select, element, kind.entries);
   Array.from(select.options).forEach((o) => { o.selected = o.value !== "" && kind.initial.includes(o.value); });
   const values = () => Array.from(select.selectedOptions).map((o) => o.value).filter(Boolean);
-  ctx.register(where.blockId, element.action_id, () => ({ type: element.type, ...kind.out(values()) }));
+  ctx.register(where.blockId, element.action_id, () => ({ type: element.type, ...kind.out(values()) }), (v) => {
+    const wanted = selectedValues(v);
+    Array.from(select.options).forEach((o) => { o.selected = o.value !== "" && wanted.includes(o.value); });
+  });
   select.addEventListener("change", () => fire(ctx, where, element, kind.out(values())));
   return select;
 }
@@ -185,7 +200,10 @@ function externalSelect(element, where, ctx) {
   ctx.register(where.blockId, element.action_id, () => ({
     type: element.type,
     ...(multi ? { selected_options: chosen.map(picked) } : { selected_option: chosen[0] ? picked(chosen[0]) : null }),
-  }));
+  }), (v) => {
+    chosen = multi ? [...(v.selected_options || [])] : v.selected_option ? [v.selected_option] : [];
+    drawChips();
+  });
   drawChips();
   box.append(chips, input, list);
   return box;
@@ -247,7 +265,12 @@ function pickerInput(element, where, ctx) {
     if (element.initial_date_time) input.value = wallClock(element.initial_date_time, zone);
     read = () => ({ selected_date_time: input.value ? fromWallClock(input.value, zone) : null });
   }
-  ctx.register(where.blockId, element.action_id, () => ({ type: element.type, ...read() }));
+  const write = (v) => {
+    if (v.selected_date !== undefined) input.value = v.selected_date || "";
+    if (v.selected_time !== undefined) input.value = v.selected_time || "";
+    if (v.selected_date_time !== undefined) input.value = v.selected_date_time ? wallClock(v.selected_date_time, zone) : "";
+  };
+  ctx.register(where.blockId, element.action_id, () => ({ type: element.type, ...read() }), write);
   input.addEventListener("change", () => fire(ctx, where, element, read()));
   return input;
 }
@@ -262,7 +285,9 @@ function textInput(element, where, ctx) {
   if (element.min_length) input.minLength = element.min_length;
   if (element.type === "number_input" && !element.is_decimal_allowed) input.step = "1";
   if (element.placeholder) input.placeholder = plain(element.placeholder);
-  ctx.register(where.blockId, element.action_id, () => ({ type: element.type, value: input.value === "" ? null : input.value }));
+  ctx.register(where.blockId, element.action_id, () => ({ type: element.type, value: input.value === "" ? null : input.value }), (v) => {
+    input.value = v.value == null ? "" : String(v.value);
+  });
   // dispatch_action inputs send on Enter (Slack's default trigger).
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !multiline) fire(ctx, where, element, { value: input.value });
@@ -294,7 +319,10 @@ function choices(element, where, ctx) {
     const on = inputs.filter(([i]) => i.checked).map(([, o]) => picked(o));
     return radio ? { selected_option: on[0] || null } : { selected_options: on };
   };
-  ctx.register(where.blockId, element.action_id, () => ({ type: element.type, ...read() }));
+  ctx.register(where.blockId, element.action_id, () => ({ type: element.type, ...read() }), (v) => {
+    const wanted = selectedValues(v);
+    inputs.forEach(([i, o]) => { i.checked = wanted.includes(o.value); });
+  });
   inputs.forEach(([i]) => i.addEventListener("change", () => fire(ctx, where, element, read())));
   return box;
 }

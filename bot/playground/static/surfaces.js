@@ -56,6 +56,7 @@ function showErrors(modal, errors) {
 }
 
 let modalKey = "";
+let shown = { as: null, viewId: null, ctx: null };
 
 export function renderModal(root, ui) {
   const stack = ui.state.views || [];
@@ -63,6 +64,9 @@ export function renderModal(root, ui) {
   const key = top ? JSON.stringify([ui.as, stack.length, top.id, top.hash, top.blocks, top.title]) : "";
   if (key === modalKey) return;
   modalKey = key;
+  // The same view updated by the app (views.update): keep what was typed into it.
+  const carried = top && shown.ctx && shown.as === ui.as && shown.viewId === top.id ? shown.ctx.read() : null;
+  shown = { as: ui.as, viewId: null, ctx: null };
   root.replaceChildren();
   root.classList.toggle("hidden", !top);
   if (!top) return;
@@ -79,6 +83,8 @@ export function renderModal(root, ui) {
   const body = el("div", "modal-body");
   if (top.type !== "modal") body.appendChild(el("div", "muted", `view type "${top.type}"`));
   body.appendChild(renderBlocks(top.blocks || [], ctx));
+  if (carried) ctx.apply(carried);
+  shown = { as: ui.as, viewId: top.id, ctx };
   modal.appendChild(body);
   const foot = el("div", "modal-foot");
   foot.appendChild(button("bk-button modal-close", plain(top.close) || "Cancel", () => send("close", { view_id: top.id })));
