@@ -12,7 +12,6 @@ memory, so a database kept from an earlier run would point at messages that no l
 
 from __future__ import annotations
 
-import importlib
 import logging
 import secrets
 import threading
@@ -28,8 +27,9 @@ from bot.playground.actions import PageActions, PageError
 from bot.playground.clock import PlaygroundClock
 from bot.playground.github import LocalGitHub
 from bot.playground.notices import NoticeHandler
-from bot.playground.people import PEOPLE
+from bot.playground.people import PEOPLE, TEAM_ID
 from bot.playground.rituals import RitualClock, scheduled_rituals
+from bot.playground.seed import seed_month
 from bot.playground.server import Router, create_playground_web
 from bot.playground.signer import Signer
 from bot.playground.slack_side import AppLink
@@ -151,25 +151,43 @@ class Playground:
         container.identity.check()  # auth.test, answered by the local Web API
         if seed:
             self._seed(container)
+        self._connect_local_tracker(container)
         self.rituals = RitualClock(container, self.clock)
         self._scheduler = container.build_scheduler()
         self._scheduler.start_in_background()
         self.rituals.start()
 
     def _seed(self, container: Container) -> None:
-        try:  # the seed helper's module (branch playground-seed)
-            seed = importlib.import_module("bot.playground.seed")
-        except ModuleNotFoundError:
-            self.workspace.notice("no seed data in this build (bot/playground/seed.py)", None)
-            return
         try:
-            summary = seed.seed_month(container, now=self.clock())
+            summary = seed_month(container, now=self.clock())
         except Exception:
             # Seed data is a convenience: without it the playground still works (as with
             # --empty), and the failure is on the page as a notice (notices.py) and in the log.
             logger.exception("the playground's seed data could not be written")
             return
         logger.info("playground seeded: %s", summary)
+
+    def _connect_local_tracker(self, container: Container) -> None:
+        """Points triage's tracker at the local GitHub (github.py) unless one is set, so a
+        ticket decided as a bug is really filed, seeded or `--empty`: the local GitHub is part
+        of the local world, like the local Slack. Saved through the triage settings service, as
+        an admin saving `/ops settings` would."""
+        triage = container.services.triage
+        if triage.settings(team_id=TEAM_ID).tracker is not None:
+            return
+        triage.configure(
+            team_id=TEAM_ID,
+            changes={
+                "tracker": {
+                    "kind": "github",
+                    "project": "acme/app",
+                    "token": "playground-token",
+                    "base_url": self.settings.github_api_url,
+                }
+            },
+            user_id=self.default_user,
+            now=self.clock(),
+        )
 
     def wait(self) -> None:
         """Blocks until the server stops (request_stop from a signal handler)."""
