@@ -219,3 +219,31 @@ def test_views_update_needs_the_current_hash_and_a_stack_holds_three_views(
     assert updated["view"]["hash"] != opened["hash"]
     assert used_twice["ok"] is True
     assert again == {"ok": False, "error": "expired_trigger_id"}
+
+
+def test_a_clicked_button_carries_its_value_even_when_the_page_left_it_out() -> None:
+    """Slack puts the button's `value` in block_actions; callers of /playground/action that
+    send only the action_id must not reach the app with less than Slack would send."""
+    from bot.playground.actions import _fill_action
+
+    blocks = [
+        {
+            "type": "actions",
+            "block_id": "b1",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "join",
+                    "value": "pm",
+                    "text": {"type": "plain_text", "text": "Join"},
+                }
+            ],
+        }
+    ]
+    action: dict[str, object] = {"action_id": "join"}
+
+    _fill_action(action, blocks)
+
+    assert action["value"] == "pm"
+    assert action["block_id"] == "b1"
+    assert action["type"] == "button"

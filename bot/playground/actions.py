@@ -290,4 +290,6 @@ def _fill_action(action: dict[str, Any], blocks: list[dict[str, Any]]) -> None:
                     action.setdefault("text", element["text"])
                 if element.get("type"):
                     action.setdefault("type", element["type"])
+                if element.get("type") == "button" and element.get("value") is not None:
+                    action.setdefault("value", element["value"])  # Slack sends a button's value
                 return
