@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import time
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.playground.signer import SignedRequest, signature_headers
 from tests.support.fake_slack import TEAM_ID
 
 _counter = itertools.count(1)
 
 
-@dataclass(frozen=True)
-class SignedRequest:
-    body: bytes
-    headers: dict[str, str]
-
-
-def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    base = b"v0:" + ts.encode() + b":" + body
-    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+# Signed exactly as the playground signs for its local workspace: one implementation of
+# Slack's signing scheme (v0 HMAC-SHA256 over the timestamp and the raw body).
+sign = signature_headers
 
 
 class SlackRequests:
