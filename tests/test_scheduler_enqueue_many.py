@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.outbox.domain import OutgoingPost
-from bot.outbox.many import RunPosts, enqueue_many
+from bot.outbox.many import BIG_RUN, RunPosts, enqueue_many
 from bot.slack.limits import MESSAGE_TEXT
 from bot.wiring import Container
 from tests.support.clock import FakeClock
@@ -35,3 +35,30 @@ def test_many_runs_are_enqueued_once_each_and_a_repeat_creates_nothing(
         ("T2", "C2", "p0", "pending"),
     ]
     assert {len(r.text) <= MESSAGE_TEXT for r in rows} == {True}  # clipped as Outbox.enqueue does
+
+
+def test_a_big_run_beside_small_ones_is_enqueued_once_in_order_and_counted_for_itself(
+    container: Container, clock: FakeClock
+) -> None:
+    """A 5,000-ticket thread takes the bulk path (bulk.insert_deliveries) inside a scheduler
+    batch; the small runs beside it still share statements, and each count is its own."""
+    for team in ("T1", "T2"):
+        container.services.workspaces.ensure_workspace(team_id=team, now=clock())
+    big = RunPosts(
+        "T1",
+        "echo-digest",
+        "2026-W47",
+        "CBIG",
+        [OutgoingPost(part=f"{n:05d}", text=f"post {n}", blocks=[]) for n in range(BIG_RUN + 7)],
+    )
+    runs = [_run("T2", "C2"), big, _run("T1", "C1", parts=2), big]
+
+    with container.sessions.begin() as session:
+        first = enqueue_many(session, runs, now=clock())
+    with container.sessions.begin() as session:
+        again = enqueue_many(session, runs, now=clock())
+
+    assert first == [1, BIG_RUN + 7, 2, 0]
+    assert again == [0, 0, 0, 0]
+    stored = [r for r in container.outbox.deliveries(team_id="T1") if r.channel_id == "CBIG"]
+    assert sorted(r.part for r in stored) == [f"{n:05d}" for n in range(BIG_RUN + 7)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import JSON, String, Table, Text, bindparam, column, func, literal, select
@@ -22,12 +23,40 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.outbox.domain import DeliveryState, OutgoingPost
 from bot.outbox.models import Delivery
+from bot.slack.limits import MESSAGE_BLOCKS, MESSAGE_TEXT, clip
 
 BATCH = 500
 DELIVERIES = cast(Table, Delivery.__table__)
 # What differs from row to row of one enqueue; every other column is the same for all.
 VARYING = ("part", "reply_to_part", "text", "blocks")
+
+
+def shared_columns(
+    *, team_id: str, ritual: str, period: str, channel_id: str, now: datetime
+) -> dict[str, Any]:
+    """The columns every row of one run (team, ritual, period, channel) has in common."""
+    return {
+        "team_id": team_id,
+        "ritual": str(ritual),
+        "period": period,
+        "channel_id": channel_id,
+        "state": DeliveryState.PENDING.value,
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def varying_columns(post: OutgoingPost) -> dict[str, Any]:
+    """One post's own columns, cut to Slack's limits (`VARYING`)."""
+    return {
+        "part": post.part,
+        "reply_to_part": post.reply_to_part,
+        "text": clip(post.text, MESSAGE_TEXT),
+        "blocks": list(post.blocks)[:MESSAGE_BLOCKS],
+    }
 
 
 @contextmanager

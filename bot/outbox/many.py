@@ -13,18 +13,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.outbox.domain import DeliveryState, OutgoingPost
+from bot.outbox.bulk import insert_deliveries, shared_columns, varying_columns
+from bot.outbox.domain import OutgoingPost
 from bot.outbox.models import Delivery
-from bot.slack.limits import MESSAGE_BLOCKS, MESSAGE_TEXT, clip
 
 # Rows per statement: 12 columns each stays far below SQLite's bound-parameter limit.
 BATCH = 500
+# From this many posts a run is enqueued on its own through the bulk path.
+BIG_RUN = 50
 
 Key = tuple[str, str, str, str]
 
@@ -47,8 +48,49 @@ class RunPosts:
 def enqueue_many(session: Session, runs: Sequence[RunPosts], *, now: datetime) -> list[int]:
     """Adds the delivery rows of every run in the caller's transaction; returns, per run, how
     many were new (0 when its key was enqueued before, or earlier in `runs`). An existing key
-    is never re-created or changed, so a doubled batch still makes one row each."""
-    rows = [_row(run, post, now) for run in runs for post in run.posts]
+    is never re-created or changed, so a doubled batch still makes one row each.
+
+    A big run (a 5,000-ticket triage thread) goes through `bulk.insert_deliveries`, whose
+    statements SQLAlchemy and psycopg do not re-compile per batch; the many small runs of a
+    scheduler batch (1,000 workspaces' digests) share multi-row statements here."""
+    counts = [0] * len(runs)
+    small: list[int] = []
+    for index, run in enumerate(runs):
+        if len(run.posts) < BIG_RUN:
+            small.append(index)
+            continue
+        counts[index] = insert_deliveries(
+            session,
+            shared=shared_columns(
+                team_id=run.team_id,
+                ritual=run.ritual,
+                period=run.period,
+                channel_id=run.channel_id,
+                now=now,
+            ),
+            varying=[varying_columns(post) for post in run.posts],
+        )
+    small_counts = _enqueue_small(session, [runs[i] for i in small], now=now)
+    for index, count in zip(small, small_counts, strict=True):
+        counts[index] = count
+    return counts
+
+
+def _enqueue_small(session: Session, runs: Sequence[RunPosts], *, now: datetime) -> list[int]:
+    rows = [
+        {
+            **shared_columns(
+                team_id=run.team_id,
+                ritual=run.ritual,
+                period=run.period,
+                channel_id=run.channel_id,
+                now=now,
+            ),
+            **varying_columns(post),
+        }
+        for run in runs
+        for post in run.posts
+    ]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     created: Counter[Key] = Counter()
     for start in range(0, len(rows), BATCH):
@@ -64,20 +106,3 @@ def enqueue_many(session: Session, runs: Sequence[RunPosts], *, now: datetime) -
         counts.append(created[run.key])
         created[run.key] = 0  # a key given twice counts once, for the first
     return counts
-
-
-def _row(run: RunPosts, post: OutgoingPost, now: datetime) -> dict[str, Any]:
-    return {
-        "team_id": run.team_id,
-        "ritual": str(run.ritual),
-        "period": run.period,
-        "channel_id": run.channel_id,
-        "part": post.part,
-        "reply_to_part": post.reply_to_part,
-        "text": clip(post.text, MESSAGE_TEXT),
-        "blocks": list(post.blocks)[:MESSAGE_BLOCKS],
-        "state": DeliveryState.PENDING.value,
-        "attempts": 0,
-        "created_at": now,
-        "updated_at": now,
-    }

@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 
 from bot.db import Sessions
 from bot.outbox import queries
-from bot.outbox.bulk import insert_deliveries
-from bot.outbox.domain import DeliveryState, OutgoingPost
+from bot.outbox.bulk import insert_deliveries, shared_columns, varying_columns
+from bot.outbox.domain import OutgoingPost
 from bot.outbox.models import Delivery
-from bot.slack.limits import MESSAGE_BLOCKS, MESSAGE_TEXT, clip
 
 logger = logging.getLogger(__name__)
 
@@ -47,25 +46,10 @@ class Outbox:
             return 0
         return insert_deliveries(
             session,
-            shared={
-                "team_id": team_id,
-                "ritual": str(ritual),
-                "period": period,
-                "channel_id": channel_id,
-                "state": DeliveryState.PENDING.value,
-                "attempts": 0,
-                "created_at": now,
-                "updated_at": now,
-            },
-            varying=[
-                {
-                    "part": post.part,
-                    "reply_to_part": post.reply_to_part,
-                    "text": clip(post.text, MESSAGE_TEXT),
-                    "blocks": list(post.blocks)[:MESSAGE_BLOCKS],
-                }
-                for post in posts
-            ],
+            shared=shared_columns(
+                team_id=team_id, ritual=ritual, period=period, channel_id=channel_id, now=now
+            ),
+            varying=[varying_columns(post) for post in posts],
         )
 
     def sent_message(
