@@ -15,7 +15,9 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
+
+from bot.playground.server import slack_params
 
 BOT_USER_ID = "U0BOT"
 TEAM_ID = "T0001"
@@ -303,7 +305,7 @@ class FakeSlackApi:
             _send(request, 200, "OK", {})
             return
         method = path.removeprefix("/api/")
-        params = _parse_params(
+        params = slack_params(
             raw, request.headers.get("content-type", ""), urlparse(request.path).query
         )
         bearer = request.headers.get("authorization") or ""
@@ -451,22 +453,6 @@ class FakeSlackApi:
                 shared.append({"id": announced.file_id, "title": announced.title})
             return {"ok": True, "files": shared}
         return {"ok": True}
-
-
-def _parse_params(raw: bytes, content_type: str, query: str) -> dict[str, Any]:
-    if "json" in content_type:
-        return dict(json.loads(raw or b"{}"))
-    params: dict[str, Any] = {}
-    for key, values in {**parse_qs(query), **parse_qs(raw.decode("utf-8"))}.items():
-        value = values[-1]
-        if value[:1] in "[{":
-            try:
-                params[key] = json.loads(value)
-                continue
-            except ValueError:
-                pass
-        params[key] = value
-    return params
 
 
 def _send(request: BaseHTTPRequestHandler, status: int, body: str, headers: dict[str, str]) -> None:
