@@ -3,12 +3,9 @@ Postgres, the production server on a thread, percentiles and the summary table."
 
 from __future__ import annotations
 
-import contextlib
 import statistics
-import subprocess
-import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,27 +47,6 @@ def fresh_database(base_url: str | None, tmp: Path, run: int) -> str:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return base_url
-
-
-@contextlib.contextmanager
-def durable_postgres(url: str | None) -> Iterator[str]:
-    """`url` as given, or a throwaway cluster with production durability (fsync and
-    synchronous commit on: `OPSBOT_PG_DURABLE=1 scripts/pg-throwaway`), stopped afterwards."""
-    if url:
-        yield url
-        return
-    with tempfile.TemporaryDirectory(prefix="opsbot-bench-pg-") as parent:
-        Path(parent).chmod(0o755)  # as root, the script runs Postgres as its own user
-        directory = str(Path(parent) / "pg")
-        script = str(ROOT / "scripts" / "pg-throwaway")
-        env = {**_environ(), "OPSBOT_PG_DURABLE": "1"}
-        started = subprocess.run(
-            [script, "start", directory], env=env, capture_output=True, text=True, check=True
-        )
-        try:
-            yield started.stdout.strip().splitlines()[-1]
-        finally:
-            subprocess.run([script, "stop", directory], env=env, capture_output=True, check=False)
 
 
 def _environ() -> dict[str, str]:

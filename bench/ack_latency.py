@@ -47,7 +47,6 @@ from bench.ack_common import (
     GOAL,
     ROOT,
     SECRET,
-    durable_postgres,
     fresh_database,
     percentile,
     serve,
@@ -57,6 +56,7 @@ from bench.ack_common import (
 from bench.ack_kinds import KINDS, Workload, bare_bolt_app
 from bench.ack_slow import MODAL_COMMANDS, SLOW_SECONDS, isolated_run, slow_slack_run
 from bench.ack_stand_in import StandIn
+from bench.postgres import durable_postgres
 from bot.wiring import Container, build_container
 from tests.support.slack_requests import SignedRequest, SlackRequests
 

@@ -46,11 +46,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 
+from bench.postgres import fresh_database
 from bot.config import REPO_ROOT, load_settings
-from bot.db import Sessions, normalise_url, read_only, upgrade_database
+from bot.db import Sessions, read_only, upgrade_database
 from bot.outbox.domain import OutgoingPost
 from bot.rituals.contract import Ritual, RitualDeps, RitualParts
 from bot.rituals.feedback.models import FeedbackItem
@@ -325,17 +325,6 @@ def _summary(backend: str, what: str, p99s: list[float]) -> None:
     )
 
 
-def _postgres_database(server_url: str, name: str) -> str:
-    admin = create_engine(normalise_url(server_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return (
-        make_url(normalise_url(server_url)).set(database=name).render_as_string(hide_password=False)
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
@@ -370,7 +359,7 @@ def main() -> None:
                             capture_output=True, text=True, check=True,
                             env={**os.environ, "OPSBOT_PG_DURABLE": "1"},
                         ).stdout.strip()  # fmt: skip
-                    url = _postgres_database(server, "opsbot_bench_scheduler")
+                    url = fresh_database(server, "opsbot_bench_scheduler")
                 results[backend] = bench_backend(backend, url, args)
     finally:
         if pg_dir is not None:

@@ -25,12 +25,11 @@ Goal (DESIGN.md / issue 15): the week's thread for 5,000 tickets built and enque
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
-import os
 import pstats
 import statistics
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -39,11 +38,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, insert, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, insert, select, update
 
+from bench.postgres import durable_postgres, fresh_database
 from bot.config import load_settings
-from bot.db import normalise_url, upgrade_database
+from bot.db import upgrade_database
 from bot.outbox.models import Delivery
 from bot.rituals.triage.domain import Outcome, Severity, TicketStatus
 from bot.rituals.triage.ids import TriageRituals
@@ -260,17 +259,6 @@ def report(backend: str, tickets: int, results: list[dict[str, float]]) -> bool:
     return met
 
 
-def postgres_database(server_url: str, name: str) -> str:
-    admin = create_engine(normalise_url(server_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return (
-        make_url(normalise_url(server_url)).set(database=name).render_as_string(hide_password=False)
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=5000)
@@ -281,31 +269,21 @@ def main() -> int:
     args = parser.parse_args()
 
     fake = FakeSlackApi().start()
-    pg_dir = None
     all_met = True
     try:
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as cluster:
             for backend in args.backends:
                 if backend == "sqlite":
                     url = f"sqlite:///{Path(folder) / 'triage.db'}"
                 else:
-                    server = args.postgres_url
-                    if server is None:
-                        pg_dir = tempfile.mkdtemp(prefix="opsbot-bench-pg.")
-                        server = subprocess.run(
-                            [str(ROOT / "scripts" / "pg-throwaway"), "start", pg_dir],
-                            capture_output=True, text=True, check=True,
-                            env={**os.environ, "OPSBOT_PG_DURABLE": "1"},
-                        ).stdout.strip()  # fmt: skip
-                    url = postgres_database(server, "opsbot_bench_triage")
+                    server = cluster.enter_context(durable_postgres(args.postgres_url))
+                    url = fresh_database(server, "opsbot_bench_triage")
                 results = run_backend(
                     backend, url, fake, tickets=args.tickets, runs=args.runs, profile=args.profile
                 )
                 all_met = report(backend, args.tickets, results) and all_met
     finally:
         fake.stop()
-        if pg_dir is not None:
-            subprocess.run([str(ROOT / "scripts" / "pg-throwaway"), "stop", pg_dir], check=False)
     return 0 if all_met else 1
 
 
